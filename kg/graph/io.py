@@ -1,0 +1,114 @@
+"""Reading and writing the canonical graph in a build directory.
+
+Layout (see README "Build directory"): ``DIR/graph/{papers,entities,mentions,relations,results,repositories}.jsonl``
+and ``DIR/graph/meta.json``. Every file is written atomically and in canonical order, so two builds of the same
+input give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from kg.errors import BuildDirError
+from kg.graph.model import Entity, KnowledgeGraph, Mention, Paper, Relation, Repository, Result
+
+GRAPH_SUBDIR = "graph"
+_COLLECTIONS = {
+    "papers": Paper,
+    "entities": Entity,
+    "mentions": Mention,
+    "relations": Relation,
+    "results": Result,
+    "repositories": Repository,
+}
+
+
+def dumps(obj: Any) -> str:
+    """Canonical one-line JSON (sorted keys, UTF-8 kept, lone surrogates escaped)."""
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+@contextmanager
+def atomic_write(path: Path, mode: str = "w") -> Iterator[Any]:
+    """Write ``path`` through a temporary file in the same directory, renamed into place on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        kwargs = {"encoding": "utf-8", "errors": "surrogatepass"} if "b" not in mode else {}
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+    """Atomically write ``rows`` as JSON Lines; return the number of rows."""
+    n = 0
+    with atomic_write(path) as fh:
+        for row in rows:
+            fh.write(dumps(row))
+            fh.write("\n")
+            n += 1
+    return n
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with open(path, encoding="utf-8", errors="surrogatepass") as fh:
+        for line in fh:
+            if line.strip():
+                yield json.loads(line)
+
+
+def save_graph(graph: KnowledgeGraph, build_dir: str | os.PathLike[str]) -> Path:
+    """Write ``graph`` into ``build_dir/graph/`` in canonical order; return that directory."""
+    g = graph.sorted()
+    out = Path(build_dir) / GRAPH_SUBDIR
+    out.mkdir(parents=True, exist_ok=True)
+    for name in _COLLECTIONS:
+        coll = getattr(g, name)
+        items = coll.values() if isinstance(coll, dict) else coll
+        write_jsonl(out / f"{name}.jsonl", (x.to_dict() for x in items))
+    with atomic_write(out / "meta.json") as fh:
+        fh.write(json.dumps(g.meta, ensure_ascii=False, sort_keys=True, indent=2))
+    return out
+
+
+def is_build_dir(path: str | os.PathLike[str]) -> bool:
+    return (Path(path) / GRAPH_SUBDIR / "meta.json").is_file()
+
+
+def load_graph(build_dir: str | os.PathLike[str]) -> KnowledgeGraph:
+    """Read the graph saved by :func:`save_graph`.
+
+    Raises:
+        BuildDirError: ``build_dir`` holds no graph.
+    """
+    root = Path(build_dir) / GRAPH_SUBDIR
+    if not (root / "meta.json").is_file():
+        raise BuildDirError(
+            f"{build_dir} is not a kg build directory (no {GRAPH_SUBDIR}/meta.json). "
+            f"Build one first with `kg build INPUT -o {build_dir}`."
+        )
+    g = KnowledgeGraph()
+    for name, cls in _COLLECTIONS.items():
+        path = root / f"{name}.jsonl"
+        rows = [cls.from_dict(d) for d in read_jsonl(path)] if path.exists() else []
+        if name == "mentions":
+            g.mentions = rows
+        else:
+            setattr(g, name, {r.id: r for r in rows})
+    g.meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
+    return g
