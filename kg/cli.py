@@ -87,7 +87,7 @@ def build(
     summary_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
 ) -> None:
     """Ingest, extract, link and load INPUTS into the build directory OUT, then print a summary."""
-    from kg.build import build as run_build
+    from kg.pipeline import build as run_build
     from kg.summary import render_summary
 
     try:

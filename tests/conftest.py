@@ -31,7 +31,7 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def sample_graph_dir(tmp_path_factory) -> Path:
     """A build directory of the bundled sample corpus (built once per session, with every store)."""
-    from kg.build import build
+    from kg.pipeline import build
 
     out = tmp_path_factory.mktemp("sample-build")
     build([SAMPLE], out, progress=False)
@@ -41,7 +41,7 @@ def sample_graph_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def shared_graph_dir(tmp_path_factory, shared_dir) -> Path:
     """A build directory of the whole shared HF daily-papers corpus (built once per session)."""
-    from kg.build import build
+    from kg.pipeline import build
 
     out = tmp_path_factory.mktemp("shared-build")
     build([shared_dir / "corpus" / "hf-daily-papers"], out, progress=False)

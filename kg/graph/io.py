@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,17 +74,32 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def save_graph(graph: KnowledgeGraph, build_dir: str | os.PathLike[str]) -> Path:
-    """Write ``graph`` into ``build_dir/graph/`` in canonical order; return that directory."""
+    """Write ``graph`` into ``build_dir/graph/`` in canonical order; return that directory.
+
+    The files go into a fresh ``graph-XXXX`` folder and the ``graph`` symlink is then swapped onto it in one
+    atomic rename, so a reader (or a build killed half-way) always sees one whole graph, old or new.
+    """
     g = graph.sorted()
-    out = Path(build_dir) / GRAPH_SUBDIR
-    out.mkdir(parents=True, exist_ok=True)
+    root = Path(build_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    new = Path(tempfile.mkdtemp(prefix=f"{GRAPH_SUBDIR}-", dir=root))
+    os.chmod(new, 0o755)
     for name in _COLLECTIONS:
         coll = getattr(g, name)
         items = coll.values() if isinstance(coll, dict) else coll
-        write_jsonl(out / f"{name}.jsonl", (x.to_dict() for x in items))
-    with atomic_write(out / "meta.json") as fh:
+        write_jsonl(new / f"{name}.jsonl", (x.to_dict() for x in items))
+    with atomic_write(new / "meta.json") as fh:
         fh.write(json.dumps(g.meta, ensure_ascii=False, sort_keys=True, indent=2))
-    return out
+    link = root / GRAPH_SUBDIR
+    tmp_link = root / f".{GRAPH_SUBDIR}-link-{os.getpid()}"
+    if tmp_link.is_symlink():
+        tmp_link.unlink()
+    os.symlink(new.name, tmp_link)
+    os.replace(tmp_link, link)
+    for old in root.glob(f"{GRAPH_SUBDIR}-*"):
+        if old != new and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    return link
 
 
 def is_build_dir(path: str | os.PathLike[str]) -> bool:

@@ -1,0 +1,336 @@
+"""The build: ingest -> extract -> link -> graph -> stores, into one build directory.
+
+Build directory layout::
+
+    DIR/
+      graph -> graph-<n>/     the canonical graph (JSON Lines, see kg.graph.io), swapped in atomically
+      cache/extractions.jsonl extraction results keyed by paper content and pipeline version
+      rdf/                    the SPARQL store (pyoxigraph)
+      cypher/                 the embedded Cypher store (LadybugDB)
+      build-report.json       the summary of the last build (ingest problems included)
+      .kg-build.lock          held while a build runs
+
+A build of a directory that already holds a graph adds the new inputs' papers to those already there (``fresh=True``
+starts over). Papers whose content and pipeline version are unchanged are not extracted again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from filelock import FileLock, Timeout
+
+from kg.errors import BuildError, BuildLockedError
+from kg.graph.io import atomic_write, dumps, is_build_dir, load_graph, read_jsonl, save_graph, write_jsonl
+from kg.graph.model import KnowledgeGraph, Paper, stable_hash
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_IRI = "https://w3id.org/mlkg/"
+LOCK_NAME = ".kg-build.lock"
+CACHE_FILE = Path("cache") / "extractions.jsonl"
+
+
+@dataclass
+class BuildReport:
+    """What a build did: the counts a person reads in the summary, and where the outputs are."""
+
+    build_dir: Path
+    inputs: list[str]
+    ingest: dict[str, Any] = field(default_factory=dict)
+    papers_before: int = 0
+    papers_added: int = 0
+    papers_merged_existing: int = 0
+    extracted: int = 0
+    cached: int = 0
+    stats: dict[str, Any] = field(default_factory=dict)
+    stages: dict[str, float] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+    elapsed: float = 0.0
+    graph: KnowledgeGraph | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "build_dir": str(self.build_dir),
+            "inputs": self.inputs,
+            "ingest": self.ingest,
+            "papers_before": self.papers_before,
+            "papers_added": self.papers_added,
+            "papers_merged_existing": self.papers_merged_existing,
+            "extracted": self.extracted,
+            "extraction_cache_hits": self.cached,
+            "stats": self.stats,
+            "stages_seconds": {k: round(v, 3) for k, v in self.stages.items()},
+            "outputs": self.outputs,
+            "elapsed_seconds": round(self.elapsed, 3),
+        }
+
+
+def _check_output_dir(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"The output {out} exists and is not a directory. Choose a directory path for -o.")
+    probe = out if out.exists() else next((p for p in out.parents if p.exists()), Path("."))
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise BuildError(f"The output directory {out} cannot be written ({probe} is not writable). Choose another -o.")
+
+
+class _Progress:
+    """A rich progress display on stderr, or nothing."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self._p = None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+            self._p = Progress(
+                TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                TimeRemainingColumn(), console=Console(stderr=True), transient=False,
+            )
+            self._p.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self._p is not None:
+            self._p.__exit__(*exc)
+
+    def task(self, description: str, total: float | None = None):
+        return self._p.add_task(description, total=total) if self._p else None
+
+    def advance(self, task, n: float = 1) -> None:
+        if self._p is not None and task is not None:
+            self._p.advance(task, n)
+
+    def done(self, task, total: float | None = None) -> None:
+        if self._p is not None and task is not None:
+            t = total if total is not None else self._p.tasks[task].completed
+            self._p.update(task, total=max(t, 1), completed=max(t, 1))
+
+
+def _merge_existing(existing: dict[str, Paper], new: Iterable[Paper], title_key) -> tuple[dict[str, Paper], int, int]:
+    """Add ``new`` papers to ``existing``; a paper already there (same id or title) gains the new sources."""
+    papers = dict(existing)
+    by_title = {title_key(p.title): pid for pid, p in papers.items() if p.title}
+    added = merged = 0
+    for p in new:
+        pid = p.id if p.id in papers else by_title.get(title_key(p.title)) if p.title else None
+        if pid is None:
+            papers[p.id] = p
+            if p.title:
+                by_title[title_key(p.title)] = p.id
+            added += 1
+            continue
+        old = papers[pid]
+        old.sources = sorted(set(old.sources) | set(p.sources))
+        old.links = old.links + [u for u in p.links if u not in old.links]
+        merged += 1
+    return papers, added, merged
+
+
+def _load_cache(path: Path, version: str) -> dict[str, dict]:
+    if not path.exists():
+        return {}
+    cache = {}
+    for row in read_jsonl(path):
+        if row.get("version") == version:
+            cache[row["key"]] = row["extraction"]
+    return cache
+
+
+def _cache_key(p: Paper) -> str:
+    return f"{p.id}|{p.content_key()}"
+
+
+def build(
+    inputs: Sequence[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    *,
+    format: str | None = None,
+    strict: bool = False,
+    workers: int = 1,
+    base_iri: str | None = None,
+    dask: str | None = None,
+    stores: bool = True,
+    fresh: bool = False,
+    progress: bool = False,
+    return_report: bool = False,
+) -> KnowledgeGraph | BuildReport:
+    """Build (or extend) the knowledge graph of ``inputs`` in ``out_dir``.
+
+    Args:
+        inputs: files or directories of paper records (formats detected unless ``format`` is given).
+        out_dir: the build directory; created if missing; extended if it already holds a graph.
+        format: one input format for all inputs (see ``kg.ingest.FORMATS``).
+        strict: raise on the first malformed record instead of skipping and counting it.
+        workers: extraction processes.
+        base_iri: base of the RDF IRIs (kept from the previous build when not given).
+        dask: a Dask scheduler address, or ``"local"``, to run extraction on a Dask cluster.
+        stores: also write the SPARQL and Cypher stores.
+        fresh: ignore the graph already in ``out_dir`` (the extraction cache is still used).
+        progress: show progress bars on stderr.
+        return_report: return the :class:`BuildReport` (its ``graph`` holds the graph) instead of the graph.
+
+    Returns:
+        The built :class:`~kg.graph.model.KnowledgeGraph`, or the report.
+
+    Raises:
+        InputError: an input does not exist, or (strict) a record is malformed.
+        BuildError: the output cannot be written; BuildLockedError: another build runs on it.
+    """
+    from kg.extract import PIPELINE_VERSION, extract_papers
+    from kg.ingest import IngestReport, check_inputs, normalise_title, read_papers
+    from kg.link import link
+
+    t0 = time.perf_counter()
+    out = Path(out_dir)
+    input_paths = [Path(p) for p in inputs]
+    check_inputs(input_paths)
+    _check_output_dir(out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    lock = FileLock(str(out / LOCK_NAME))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise BuildLockedError(
+            f"Another kg build is running on {out} (it holds {out / LOCK_NAME}). "
+            "Wait for it to finish, or build into another directory."
+        ) from None
+    try:
+        report = BuildReport(build_dir=out, inputs=[str(p) for p in input_paths])
+        previous = load_graph(out) if is_build_dir(out) and not fresh else None
+        with _Progress(progress) as prog:
+            # -- ingest --------------------------------------------------------------------------
+            s = time.perf_counter()
+            ingest = IngestReport()
+            t_read = prog.task("reading")
+            new_papers = []
+            for p in read_papers(input_paths, format=format, strict=strict, report=ingest):
+                new_papers.append(p)
+                prog.advance(t_read)
+            prog.done(t_read)
+            report.ingest = ingest.to_dict()
+            existing = dict(previous.papers) if previous else {}
+            report.papers_before = len(existing)
+            papers, report.papers_added, report.papers_merged_existing = _merge_existing(existing, new_papers, normalise_title)
+            report.stages["ingest"] = time.perf_counter() - s
+
+            # -- extract (cached by paper content and pipeline version) ---------------------------
+            s = time.perf_counter()
+            from kg.extract.document import PaperExtraction
+
+            cache_path = out / CACHE_FILE
+            cache = _load_cache(cache_path, PIPELINE_VERSION)
+            extractions: dict[str, PaperExtraction] = {}
+            todo = []
+            for pid in sorted(papers):
+                hit = cache.get(_cache_key(papers[pid]))
+                if hit is not None:
+                    extractions[pid] = PaperExtraction.from_dict(hit)
+                else:
+                    todo.append(papers[pid])
+            report.cached = len(extractions)
+            t_ex = prog.task("extracting", total=len(papers))
+            prog.advance(t_ex, report.cached)
+            if dask:
+                from kg.distributed import extract_on_dask
+
+                stream = extract_on_dask(todo, dask, work_dir=out / "partitions")
+            else:
+                stream = extract_papers(todo, workers=workers)
+            for ex in stream:
+                extractions[ex.paper] = ex
+                report.extracted += 1
+                prog.advance(t_ex)
+            report.stages["extract"] = time.perf_counter() - s
+            write_jsonl(
+                cache_path,
+                (
+                    {"key": _cache_key(papers[pid]), "version": PIPELINE_VERSION, "extraction": extractions[pid].to_dict()}
+                    for pid in sorted(extractions)
+                ),
+            )
+
+            # -- link -----------------------------------------------------------------------------
+            s = time.perf_counter()
+            t_link = prog.task("linking", total=1)
+            graph = link(papers, extractions, previous=previous)
+            prog.done(t_link)
+            report.stages["link"] = time.perf_counter() - s
+
+            # -- graph + stores ---------------------------------------------------------------
+            s = time.perf_counter()
+            graph.meta = _meta(graph, previous, input_paths, base_iri, PIPELINE_VERSION)
+            report.outputs["graph"] = str(save_graph(graph, out))
+            report.stages["graph"] = time.perf_counter() - s
+            if stores:
+                t_st = prog.task("stores", total=2)
+                s = time.perf_counter()
+                from kg.rdf import write_store as write_rdf
+
+                report.outputs["sparql store"] = str(write_rdf(graph, out))
+                report.stages["rdf store"] = time.perf_counter() - s
+                prog.advance(t_st)
+                s = time.perf_counter()
+                from kg.cypher import write_store as write_cypher
+
+                report.outputs["cypher store"] = str(write_cypher(graph, out))
+                report.stages["cypher store"] = time.perf_counter() - s
+                prog.advance(t_st)
+        report.stats = graph.stats()
+        report.elapsed = time.perf_counter() - t0
+        report.graph = graph
+        report.outputs["report"] = str(out / "build-report.json")
+        with atomic_write(out / "build-report.json") as fh:
+            fh.write(dumps(report.to_dict()) + "\n")
+        log.info("built %s: %d papers in %.1f s", out, len(graph.papers), report.elapsed)
+        return report if return_report else graph
+    finally:
+        lock.release()
+
+
+def _content_hash(graph: KnowledgeGraph) -> str:
+    from kg.graph.io import dumps as _d
+
+    g = graph.sorted()
+    h = stable_hash(
+        *(_d(p.to_dict()) for p in g.papers.values()),
+        *(_d(e.to_dict()) for e in g.entities.values()),
+        *(_d(r.to_dict()) for r in g.relations.values()),
+        *(_d(r.to_dict()) for r in g.results.values()),
+        *(_d(m.to_dict()) for m in g.mentions),
+        length=40,
+    )
+    return h
+
+
+def _meta(graph: KnowledgeGraph, previous: KnowledgeGraph | None, inputs: list[Path], base_iri: str | None, version: str) -> dict:
+    """Build metadata; timestamps change only when the graph's content does, so rebuilds are byte-identical."""
+    prev = previous.meta if previous else {}
+    content = _content_hash(graph)
+    sources = sorted(set(prev.get("inputs", [])) | {str(p) for p in inputs})
+    if prev.get("content_hash") == content and prev.get("inputs") == sources:
+        created, modified = prev.get("created"), prev.get("modified")
+    else:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(epoch) if epoch else None))
+        created, modified = prev.get("created", now), now
+    from kg import __version__
+
+    return {
+        "base_iri": base_iri or prev.get("base_iri") or DEFAULT_BASE_IRI,
+        "content_hash": content,
+        "created": created,
+        "modified": modified,
+        "inputs": sources,
+        "kg_version": __version__,
+        "pipeline_version": version,
+    }
