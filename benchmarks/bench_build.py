@@ -1,0 +1,76 @@
+"""End-to-end build benchmark: time per stage and peak RSS.
+
+Usage: ``python benchmarks/bench_build.py [--sizes shared,1017,10000,100000] [--workers 1,2]``
+
+Each build runs in a fresh process (so peak RSS is that build's own) over the shared corpus or a replica of it with
+distinct ids, and prints papers/s per stage, the whole build's rate, and the extrapolated time of a 1M-abstract build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import CORPUS, OUT, machine, replicated_corpus, require_corpus  # noqa: E402
+
+CHILD = r"""
+import json, sys, time, resource
+from kg.pipeline import build
+t = time.perf_counter()
+rep = build([sys.argv[1]], sys.argv[2], workers=int(sys.argv[3]), stores=sys.argv[4] == "1", return_report=True)
+print(json.dumps({"papers": len(rep.graph.papers), "stages": rep.stages, "elapsed": time.perf_counter() - t,
+                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "children_peak_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                  "stats": rep.stats}))
+"""
+
+
+def run(input_path: Path, workers: int, stores: bool = True) -> dict:
+    out = Path(tempfile.mkdtemp(prefix="kg-bench-"))
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", CHILD, str(input_path), str(out), str(workers), "1" if stores else "0"],
+            capture_output=True, text=True, check=True,
+        )
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sizes", default="shared,1017,10000")
+    ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--no-stores", action="store_true")
+    args = ap.parse_args()
+    require_corpus()
+    print(f"machine: {machine()}")
+    rates = {}
+    for size in args.sizes.split(","):
+        path = CORPUS if size == "shared" else replicated_corpus(int(size))
+        for w in (int(x) for x in args.workers.split(",")):
+            r = run(path, w, stores=not args.no_stores)
+            n = r["papers"]
+            stages = ", ".join(f"{k} {v:.1f}s ({n / v:.0f}/s)" for k, v in r["stages"].items() if v > 0)
+            print(
+                f"build {size:>7} abstracts, workers={w}: {n} papers in {r['elapsed']:.1f}s "
+                f"({n / r['elapsed']:.1f} papers/s); peak RSS {r['peak_rss_mib']:.0f} MiB "
+                f"(workers {r['children_peak_rss_mib']:.0f} MiB); stages: {stages}"
+            )
+            rates[(size, w)] = r
+    for (size, w), r in rates.items():
+        if w == 1 and (size, 2) in rates:
+            print(f"speed-up workers 2 vs 1 on {size}: {r['elapsed'] / rates[(size, 2)]['elapsed']:.2f}x")
+    biggest = max(rates.values(), key=lambda r: r["papers"])
+    per_paper = biggest["elapsed"] / biggest["papers"]
+    print(f"extrapolated 1M-abstract build at the largest size's rate: {per_paper * 1e6 / 3600:.1f} h")
+
+
+if __name__ == "__main__":
+    main()
