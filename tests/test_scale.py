@@ -1,0 +1,45 @@
+"""Parallel and distributed builds give the same graph as a single-process build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.pipeline import build
+
+
+def _graph_files(d: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((d / "graph").iterdir()) if p.name != "meta.json"}
+
+
+@pytest.fixture(scope="module")
+def single(tmp_path_factory, sample_corpus) -> Path:
+    out = tmp_path_factory.mktemp("single")
+    build([sample_corpus], out, stores=False)
+    return out
+
+
+def test_two_workers_give_identical_graph(tmp_path, sample_corpus, single):
+    out = tmp_path / "w2"
+    rep = build([sample_corpus], out, workers=2, stores=False, return_report=True)
+    assert rep.extracted == 40
+    assert _graph_files(out) == _graph_files(single)
+
+
+@pytest.mark.slow
+def test_local_dask_cluster_gives_identical_graph(tmp_path, sample_corpus, single):
+    pytest.importorskip("dask.distributed", reason="the dask extra is not installed")
+    from kg import distributed
+
+    out = tmp_path / "dask"
+    # small partitions so that several tasks run on both workers
+    orig = distributed.extract_on_dask.__kwdefaults__["partition_size"]
+    distributed.extract_on_dask.__kwdefaults__["partition_size"] = 8
+    try:
+        rep = build([sample_corpus], out, dask="local", stores=False, return_report=True)
+    finally:
+        distributed.extract_on_dask.__kwdefaults__["partition_size"] = orig
+    assert rep.extracted == 40
+    assert len(list((out / "partitions").glob("part-*.jsonl"))) == 5
+    assert _graph_files(out) == _graph_files(single)
