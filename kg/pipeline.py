@@ -158,6 +158,7 @@ def build(
     workers: int = 1,
     base_iri: str | None = None,
     dask: str | None = None,
+    partition_size: int = 256,
     stores: bool = True,
     fresh: bool = False,
     progress: bool = False,
@@ -173,6 +174,7 @@ def build(
         workers: extraction processes.
         base_iri: base of the RDF IRIs (kept from the previous build when not given).
         dask: a Dask scheduler address, or ``"local"``, to run extraction on a Dask cluster.
+        partition_size: papers per Dask task.
         stores: also write the SPARQL and Cypher stores.
         fresh: ignore the graph already in ``out_dir`` (the extraction cache is still used).
         progress: show progress bars on stderr.
@@ -243,7 +245,7 @@ def build(
             if dask:
                 from kg.distributed import extract_on_dask
 
-                stream = extract_on_dask(todo, dask, work_dir=out / "partitions")
+                stream = extract_on_dask(todo, dask, work_dir=out / "partitions", partition_size=partition_size)
             else:
                 stream = extract_papers(todo, workers=workers)
             for ex in stream:

@@ -30,16 +30,9 @@ def test_two_workers_give_identical_graph(tmp_path, sample_corpus, single):
 @pytest.mark.slow
 def test_local_dask_cluster_gives_identical_graph(tmp_path, sample_corpus, single):
     pytest.importorskip("dask.distributed", reason="the dask extra is not installed")
-    from kg import distributed
-
     out = tmp_path / "dask"
     # small partitions so that several tasks run on both workers
-    orig = distributed.extract_on_dask.__kwdefaults__["partition_size"]
-    distributed.extract_on_dask.__kwdefaults__["partition_size"] = 8
-    try:
-        rep = build([sample_corpus], out, dask="local", stores=False, return_report=True)
-    finally:
-        distributed.extract_on_dask.__kwdefaults__["partition_size"] = orig
+    rep = build([sample_corpus], out, dask="local", partition_size=8, stores=False, return_report=True)
     assert rep.extracted == 40
     assert len(list((out / "partitions").glob("part-*.jsonl"))) == 5
     assert _graph_files(out) == _graph_files(single)
