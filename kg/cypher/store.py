@@ -1,0 +1,282 @@
+"""The embedded Cypher store: one LadybugDB database in ``BUILD_DIR/cypher/``, bulk-loaded with ``COPY``.
+
+The database is built in a temporary file next to the live one and renamed over it, so readers never see a
+half-written store and a failed build leaves the previous store in place.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from kg.errors import BuildDirError, QueryError, QueryRefusedError, QueryTimeoutError, StoreError
+from kg.graph.model import KnowledgeGraph
+from kg.cypher.schema import NODE_TABLES, REL_TABLES, ddl_statements
+from kg.cypher.view import PropertyGraph, load, property_graph
+
+log = logging.getLogger(__name__)
+
+CYPHER_SUBDIR = "cypher"
+DB_NAME = "graph.lbug"
+
+_ARROW_TYPES = {"STRING": pa.string(), "INT64": pa.int64(), "DOUBLE": pa.float64(), "STRING[]": pa.list_(pa.string())}
+
+
+def db_path(build_dir: str | os.PathLike[str]) -> Path:
+    """Path of the LadybugDB database file of a build directory."""
+    return Path(build_dir) / CYPHER_SUBDIR / DB_NAME
+
+
+def _arrow(rows: list[dict[str, Any]], props: tuple[tuple[str, str], ...], endpoints: bool = False) -> pa.Table:
+    cols: list[tuple[str, str]] = ([("from", "STRING"), ("to", "STRING")] if endpoints else []) + list(props)
+    schema = pa.schema([(name, _ARROW_TYPES[t]) for name, t in cols])
+    return pa.Table.from_pydict({name: [r.get(name) for r in rows] for name, _ in cols}, schema=schema)
+
+
+def load_property_graph(conn: Any, pg: PropertyGraph) -> dict[str, float]:
+    """Create the schema in an empty database and ``COPY`` every node and relationship frame into it.
+
+    Returns:
+        Seconds spent per phase (``ddl``, ``nodes``, ``edges``).
+    """
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    for stmt in ddl_statements():
+        conn.execute(stmt)
+    t1 = time.perf_counter()
+    timings["ddl"] = t1 - t0
+    for label, props in NODE_TABLES.items():
+        rows = pg.nodes.get(label) or []
+        if rows:
+            frame = _arrow(rows, props)  # noqa: F841 - COPY reads the local variable by name
+            conn.execute(f"COPY {label} FROM frame")
+    t2 = time.perf_counter()
+    timings["nodes"] = t2 - t1
+    for (rtype, src, dst), rows in sorted(pg.edges.items()):
+        if rows:
+            frame = _arrow(rows, REL_TABLES[rtype].props, endpoints=True)  # noqa: F841
+            conn.execute(f"COPY {rtype} FROM frame (from='{src}', to='{dst}')")
+    timings["edges"] = time.perf_counter() - t2
+    return timings
+
+
+def write_store(graph: KnowledgeGraph | str | os.PathLike[str], build_dir: str | os.PathLike[str]) -> Path:
+    """Build the embedded Cypher store of ``graph`` in ``build_dir/cypher/`` and return the database path.
+
+    Args:
+        graph: the graph, or a build directory to read it from.
+        build_dir: the build directory; any previous store in it is replaced atomically.
+
+    Raises:
+        StoreError: the graph breaks the schema or LadybugDB refuses the data.
+    """
+    import ladybug
+
+    g = load(graph)
+    pg = property_graph(g)
+    out = db_path(build_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp_dir = Path(tempfile.mkdtemp(prefix=".build-", dir=out.parent))
+    tmp = tmp_dir / DB_NAME
+    try:
+        # One checkpoint at the end instead of one per COPY: several times faster with ~100 COPY statements.
+        db = ladybug.Database(str(tmp), auto_checkpoint=False)
+        conn = ladybug.Connection(db)
+        try:
+            timings = load_property_graph(conn, pg)
+            t0 = time.perf_counter()
+            conn.execute("CHECKPOINT")
+            timings["checkpoint"] = time.perf_counter() - t0
+        except RuntimeError as exc:
+            raise StoreError(f"LadybugDB refused the graph while loading {tmp}: {exc}") from exc
+        finally:
+            conn.close()
+            db.close()
+        leftovers = [p.name for p in tmp_dir.iterdir() if p.name != DB_NAME]
+        if leftovers:
+            raise StoreError(f"LadybugDB left {leftovers} beside the database after closing it; the store is incomplete.")
+        # Drop a stale write-ahead log of the old database before the rename: it would be replayed onto the new one.
+        for stale in out.parent.glob(DB_NAME + ".*"):
+            stale.unlink()
+        os.replace(tmp, out)
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+    log.info(
+        "Cypher store %s: %s nodes, %s relationships (ddl %.2fs, nodes %.2fs, edges %.2fs, checkpoint %.2fs).",
+        out,
+        sum(pg.node_counts().values()),
+        sum(pg.edge_counts().values()),
+        timings["ddl"],
+        timings["nodes"],
+        timings["edges"],
+        timings["checkpoint"],
+    )
+    return out
+
+
+# -- querying ----------------------------------------------------------------------------------------------------
+
+#: Clauses that change the database, its configuration, or reach files/extensions.
+WRITE_KEYWORDS = frozenset(
+    "CREATE MERGE SET DELETE DETACH REMOVE DROP ALTER COPY LOAD INSTALL ATTACH USE EXPORT IMPORT CHECKPOINT "
+    "BEGIN COMMIT ROLLBACK TRUNCATE".split()
+)
+#: Read-only built-in procedures a query may ``CALL``; every other CALL may write or change settings.
+READ_PROCEDURES = frozenset(
+    "show_tables table_info show_connection db_version show_functions show_warnings show_indexes "
+    "show_projected_graphs show_loaded_extensions show_official_extensions current_setting".split()
+)
+
+_STRIP = re.compile(
+    r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`|//[^\n]*|/\*.*?\*/""",
+    re.S,
+)
+_TOKEN = re.compile(r"([.:$]?)\s*\b([A-Za-z_][A-Za-z0-9_]*)\b(\s*(?:=|\()?)")
+
+
+def check_read_only(query: str) -> None:
+    """Refuse a query that could write, load files, install extensions or change settings.
+
+    Keywords inside string literals, back-quoted names and comments do not count, nor do property keys
+    (``n.set``), labels (``:Create``) and parameters (``$delete``).
+
+    Raises:
+        QueryRefusedError: naming the offending clause and how to allow it.
+    """
+    code = _STRIP.sub(" ", query)
+    tokens = list(_TOKEN.finditer(code))
+    for i, m in enumerate(tokens):
+        if m.group(1):  # n.set, :Create, $delete
+            continue
+        upper = m.group(2).upper()
+        if upper in WRITE_KEYWORDS and not re.match(r"\s*:", code[m.end(2):]):  # a map key {set: 1} is no clause
+            raise QueryRefusedError(
+                f"The query uses {upper}, which writes to the store or reaches outside it; Cypher queries are "
+                "read-only by default. Pass allow_write=True (CLI: --allow-write) to run it on purpose."
+            )
+        if upper == "CALL":
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if nxt is None or nxt.group(2).lower() not in READ_PROCEDURES or nxt.group(3).strip() == "=":
+                proc = nxt.group(2) if nxt else "?"
+                raise QueryRefusedError(
+                    f"The query calls {proc!r}, which is not one of the read-only procedures "
+                    f"({', '.join(sorted(READ_PROCEDURES))}); pass allow_write=True (CLI: --allow-write) to run it."
+                )
+
+
+_DB_CACHE: dict[tuple[str, int, int, bool], Any] = {}
+_DB_LOCK = threading.Lock()
+
+
+def _database(path: Path, read_only: bool) -> Any:
+    import ladybug
+
+    st = path.stat()
+    key = (str(path), st.st_ino, st.st_mtime_ns, read_only)
+    with _DB_LOCK:
+        db = _DB_CACHE.get(key)
+        if db is None:
+            for old in [k for k in _DB_CACHE if k[0] == key[0]]:
+                _DB_CACHE.pop(old).close()
+            db = ladybug.Database(str(path), read_only=read_only)
+            if read_only:  # a writable handle must not outlive the call that asked for it
+                _DB_CACHE[key] = db
+        return db
+
+
+def close_all() -> None:
+    """Close every cached database handle (before deleting or rebuilding a store in the same process)."""
+    with _DB_LOCK:
+        while _DB_CACHE:
+            _DB_CACHE.popitem()[1].close()
+
+
+def _plain(value: Any) -> Any:
+    """Python value of a LadybugDB result cell; nodes and relationships become dicts of their properties."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k in ("_ID", "_SRC", "_DST"):
+                continue
+            out["_label" if k == "_LABEL" else k] = _plain(v)
+        return out
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def cypher(
+    build_dir: str | os.PathLike[str],
+    query: str,
+    params: dict[str, Any] | None = None,
+    allow_write: bool = False,
+    *,
+    timeout: float | None = None,
+    max_rows: int | None = None,
+) -> list[dict[str, Any]]:
+    """Run a Cypher query on the embedded store of ``build_dir`` and return its rows as dicts.
+
+    Args:
+        build_dir: a build directory holding ``cypher/graph.lbug``.
+        query: the Cypher text; values go in ``params`` (``$name``), never into the text.
+        params: query parameters.
+        allow_write: allow writing clauses; the database is otherwise opened read-only, so the engine refuses writes
+            too.
+        timeout: seconds after which the query is interrupted.
+        max_rows: stop reading after this many rows.
+
+    Raises:
+        BuildDirError: the build directory has no Cypher store.
+        QueryRefusedError: the query writes and ``allow_write`` is False.
+        QueryTimeoutError: the query ran longer than ``timeout``.
+        QueryError: the query is malformed or fails.
+    """
+    import ladybug
+
+    path = db_path(build_dir)
+    if not path.is_file():
+        raise BuildDirError(
+            f"{build_dir} has no Cypher store ({CYPHER_SUBDIR}/{DB_NAME}). Build it with `kg build INPUT -o {build_dir}`."
+        )
+    if not allow_write:
+        check_read_only(query)
+    db = _database(path, read_only=not allow_write)
+    conn = ladybug.Connection(db)
+    try:
+        if timeout:
+            conn.set_query_timeout(max(1, int(timeout * 1000)))
+        try:
+            result = conn.execute(query, dict(params or {}))
+        except RuntimeError as exc:
+            msg = str(exc)
+            if msg.strip().rstrip(".") == "Interrupted":
+                raise QueryTimeoutError(f"The Cypher query ran longer than {timeout} s and was stopped.") from exc
+            if "read-only" in msg:
+                raise QueryRefusedError(f"The Cypher store is opened read-only and refused the query: {msg}") from exc
+            raise QueryError(f"The Cypher query failed: {msg}") from exc
+        results = result if isinstance(result, list) else [result]
+        last = results[-1]
+        columns = last.get_column_names()
+        rows = []
+        while last.has_next():
+            if max_rows is not None and len(rows) >= max_rows:
+                break
+            rows.append({c: _plain(v) for c, v in zip(columns, last.get_next())})
+        return rows
+    finally:
+        conn.close()
+        if allow_write:
+            db.close()
+
+
+def columns_of(rows: list[dict[str, Any]]) -> list[str]:
+    return list(rows[0]) if rows else []

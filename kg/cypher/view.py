@@ -1,0 +1,224 @@
+"""The property-graph view of a :class:`~kg.graph.model.KnowledgeGraph`: typed node and relationship rows.
+
+Every property-graph face (embedded store, Neo4j push, neo4j-admin CSV, cypher-shell script, GraphML, GEXF) is built
+from this one view, so they cannot disagree. Rows hold exactly the properties declared in :mod:`kg.cypher.schema`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.errors import StoreError
+from kg.graph.model import ENTITY_TYPES, KnowledgeGraph
+from kg.cypher.schema import NODE_TABLES, REL_TABLES, RESULT_LINKS
+
+log = logging.getLogger(__name__)
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """``value`` with lone surrogates replaced by U+FFFD.
+
+    Property-graph engines store UTF-8, which cannot hold a lone surrogate; everything else (NUL, control characters,
+    RTL marks, quotes) is kept as is.
+    """
+    return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+
+
+def _s(value: Any) -> str | None:
+    return None if value is None else clean_text(str(value))
+
+
+def _sl(values: Any) -> list[str]:
+    return [clean_text(str(v)) for v in (values or []) if v is not None]
+
+
+def _json(value: Any) -> str:
+    return clean_text(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+@dataclass
+class PropertyGraph:
+    """Node rows per label and relationship rows per (type, from label, to label).
+
+    Relationship rows hold ``from`` and ``to`` (node ids) followed by the type's properties.
+    """
+
+    nodes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    edges: dict[tuple[str, str, str], list[dict[str, Any]]] = field(default_factory=dict)
+
+    def node_counts(self) -> dict[str, int]:
+        return {label: len(rows) for label, rows in self.nodes.items()}
+
+    def edge_counts(self) -> dict[str, int]:
+        out: Counter[str] = Counter()
+        for (rtype, _, _), rows in self.edges.items():
+            out[rtype] += len(rows)
+        return dict(out)
+
+
+def load(build_dir_or_graph: KnowledgeGraph | str | os.PathLike[str]) -> KnowledgeGraph:
+    """The graph itself, or the graph saved in a build directory."""
+    if isinstance(build_dir_or_graph, KnowledgeGraph):
+        return build_dir_or_graph
+    from kg.graph.io import load_graph
+
+    return load_graph(build_dir_or_graph)
+
+
+def property_graph(graph: KnowledgeGraph) -> PropertyGraph:
+    """Build the property-graph view of ``graph``.
+
+    Raises:
+        StoreError: a relation joins ids that are not in the graph, or label pairs its type does not allow.
+    """
+    pg = PropertyGraph(nodes={label: [] for label in NODE_TABLES})
+    label_of: dict[str, str] = {}
+
+    for p in graph.papers.values():
+        label_of[p.id] = "Paper"
+        pg.nodes["Paper"].append(
+            {
+                "id": _s(p.id),
+                "title": _s(p.title),
+                "abstract": _s(p.abstract),
+                "text": _s(p.text),
+                "year": p.year,
+                "date": _s(p.date),
+                "authors": _sl(p.authors),
+                "url": _s(p.url),
+                "doi": _s(p.doi),
+                "arxiv_id": _s(p.arxiv_id),
+                "s2_id": _s(p.s2_id),
+                "openalex_id": _s(p.openalex_id),
+                "categories": _sl(p.categories),
+                "links": _sl(p.links),
+                "sources": _sl(p.sources),
+            }
+        )
+    for e in graph.entities.values():
+        if e.type not in ENTITY_TYPES:
+            raise StoreError(
+                f"Entity {e.id!r} has type {e.type!r}, which is not an entity type; valid types: {', '.join(ENTITY_TYPES)}."
+            )
+        label_of[e.id] = e.type
+        pg.nodes[e.type].append(
+            {
+                "id": _s(e.id),
+                "name": _s(e.name),
+                "aliases": _sl(e.aliases),
+                "mentions": int(e.mentions),
+                "paper_count": len(set(e.papers)),
+                "merges": _json(e.merges),
+            }
+        )
+    for r in graph.results.values():
+        label_of[r.id] = "Result"
+        pg.nodes["Result"].append(
+            {
+                "id": _s(r.id),
+                "paper": _s(r.paper),
+                "model": _s(r.model),
+                "dataset": _s(r.dataset),
+                "metric": _s(r.metric),
+                "task": _s(r.task),
+                "value": None if r.value is None else float(r.value),
+                "unit": _s(r.unit),
+                "value_text": _s(r.value_text),
+                "surface": _json(r.surface),
+                "sentence": _s(r.evidence[0].sentence) if r.evidence else None,
+                "evidence_count": len(r.evidence),
+                "evidence": _json([ev.to_dict() for ev in r.evidence]),
+            }
+        )
+    for repo in graph.repositories.values():
+        label_of[repo.id] = "Repository"
+        pg.nodes["Repository"].append(
+            {
+                "id": _s(repo.id),
+                "url": _s(repo.url),
+                "host": _s(repo.host),
+                "kind": _s(repo.kind),
+                "paper_count": len(set(repo.papers)),
+            }
+        )
+
+    edges: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    allowed = {name: set(t.pairs) for name, t in REL_TABLES.items()}
+
+    for rel in graph.relations.values():
+        if rel.type not in allowed or not REL_TABLES[rel.type].from_model:
+            raise StoreError(f"Relation {rel.id!r} has type {rel.type!r}, which is not a relation type of kg.graph.model.")
+        missing = [x for x in (rel.source, rel.target) if x not in label_of]
+        if missing:
+            raise StoreError(
+                f"Relation {rel.id!r} ({rel.type}) points at {', '.join(map(repr, missing))}, which is not a node of "
+                "the graph; rebuild the graph so that every relation joins existing papers, entities or repositories."
+            )
+        pair = (label_of[rel.source], label_of[rel.target])
+        if pair not in allowed[rel.type]:
+            raise StoreError(
+                f"Relation {rel.id!r} ({rel.type}) joins a {pair[0]} to a {pair[1]}, which {rel.type} does not allow; "
+                f"allowed: {', '.join(f'{a}->{b}' for a, b in sorted(allowed[rel.type]))}."
+            )
+        edges[(rel.type, *pair)].append(
+            {
+                "from": _s(rel.source),
+                "to": _s(rel.target),
+                "id": _s(rel.id),
+                "evidence_count": len(rel.evidence),
+                "confidence": float(rel.confidence),
+                "support": int(rel.support),
+                "papers": _sl(sorted({ev.paper for ev in rel.evidence})),
+                "sentences": _sl(ev.sentence for ev in rel.evidence),
+                "extractors": _sl(sorted({ev.extractor for ev in rel.evidence})),
+                "evidence": _json([ev.to_dict() for ev in rel.evidence]),
+            }
+        )
+
+    # MENTIONS: one edge per (paper, entity) with the mention count and the surface forms used.
+    mention_counts: Counter[tuple[str, str]] = Counter()
+    surfaces: dict[tuple[str, str], set[str]] = defaultdict(set)
+    unlinked = 0
+    for m in graph.mentions:
+        if m.entity is None:
+            continue
+        if m.entity not in graph.entities or m.paper not in graph.papers:
+            unlinked += 1
+            continue
+        mention_counts[(m.paper, m.entity)] += 1
+        surfaces[(m.paper, m.entity)].add(m.text)
+    if unlinked:
+        log.warning("%d mentions point at a paper or entity absent from the graph; no MENTIONS edge for them.", unlinked)
+    for (paper, ent), n in sorted(mention_counts.items()):
+        edges[("MENTIONS", "Paper", label_of[ent])].append(
+            {"from": _s(paper), "to": _s(ent), "count": n, "surfaces": _sl(sorted(surfaces[(paper, ent)]))}
+        )
+
+    dangling = 0
+    for r in graph.results.values():
+        if r.paper in graph.papers:
+            edges[("HAS_RESULT", "Paper", "Result")].append({"from": _s(r.paper), "to": _s(r.id)})
+        else:
+            dangling += 1
+        for rtype, attr in RESULT_LINKS.items():
+            target = getattr(r, attr)
+            if target is None:
+                continue
+            pair = ("Result", label_of.get(target, ""))
+            if pair not in allowed[rtype]:
+                dangling += 1  # the id stays in the Result's property; only the edge is missing
+                continue
+            edges[(rtype, *pair)].append({"from": _s(r.id), "to": _s(target)})
+    if dangling:
+        log.warning("%d result links point at absent or mistyped nodes; their ids stay on the Result nodes.", dangling)
+
+    pg.edges = dict(edges)
+    return pg
