@@ -152,6 +152,79 @@ def export(
 # Sections of other areas go below, one commented block each.
 # ----------------------------------------------------------------------------------------------
 
+# ----------------------------------------------------------------------------------------------
+# cypher / push (property graph and Cypher: kg.cypher)
+# ----------------------------------------------------------------------------------------------
+@app.command("cypher")
+def cypher_cmd(
+    build_dir: Optional[Path] = typer.Argument(None, help="A build directory (not needed with --list)."),
+    query: Optional[str] = typer.Argument(None, help="A Cypher query; use $name for values and pass them with --param."),
+    file: Optional[Path] = typer.Option(None, "--file", help="Read the query from this file."),
+    name: Optional[str] = typer.Option(None, "--name", "-n", help="Run a named query from queries/ (see --list)."),
+    param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="Query parameter NAME=VALUE (repeatable)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json (a list of row objects) or csv."),
+    allow_write: bool = typer.Option(False, "--allow-write", help="Allow CREATE/MERGE/SET/DELETE/COPY/... (refused by default)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="Stop the query after this many seconds."),
+    list_: bool = typer.Option(False, "--list", help="List the named Cypher queries and exit."),
+) -> None:
+    """Ask the embedded Cypher store (LadybugDB) of a build directory; read-only unless --allow-write."""
+    from kg.cypher.commands import list_queries, run_cypher_command
+    from kg.cypher.render import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}.")
+    try:
+        if list_:
+            queries = list_queries()
+            cols = ["name", "title", "params", "columns"]
+            rows = [{**q, "params": ", ".join(f"{k}={json.dumps(v)}" for k, v in q["params"].items()),
+                     "columns": ", ".join(q["columns"])} for q in queries]
+        else:
+            if build_dir is None:
+                raise typer.BadParameter("Give a build directory (or --list).")
+            cols, rows = run_cypher_command(build_dir, query, file, name, parse_params(param), allow_write, timeout)
+    except KGError as exc:
+        _fail(exc)
+    out = render(rows, fmt, cols)
+    if fmt == "table":
+        stdout.print(out)
+    else:
+        sys.stdout.write(out)
+
+
+@app.command("push")
+def push_cmd(
+    build_dir: Path = typer.Argument(..., help="A build directory."),
+    uri: str = typer.Option(..., "--uri", help="bolt://host:7687 or neo4j://... (Neo4j); falkordb://host:port (FalkorDB)."),
+    user: str = typer.Option("neo4j", "--user", "-u", help="Neo4j user."),
+    database: Optional[str] = typer.Option(None, "--database", "-d", help="Neo4j database (default: the server's)."),
+    batch_size: int = typer.Option(2000, "--batch-size", min=1, help="Rows per UNWIND transaction."),
+    summary_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
+) -> None:
+    """Write the graph into Neo4j (idempotent MERGE); the password comes from $NEO4J_PASSWORD or a prompt."""
+    from kg.cypher.push import push
+
+    try:
+        summary = push(build_dir, uri, user=user, database=database, batch_size=batch_size, progress=True)
+    except KGError as exc:
+        _fail(exc)
+    if summary_json:
+        _print_json(summary.to_dict())
+        return
+    t = Table(title=f"pushed {build_dir} to {summary.uri}")
+    t.add_column("what")
+    t.add_column("sent", justify="right")
+    for k, v in summary.nodes.items():
+        t.add_row(f"nodes: {k}", str(v))
+    for k, v in summary.relationships.items():
+        t.add_row(f"relationships: {k}", str(v))
+    t.add_row("nodes created", str(summary.nodes_created))
+    t.add_row("relationships created", str(summary.relationships_created))
+    t.add_row("properties set", str(summary.properties_set))
+    t.add_row("seconds", f"{summary.seconds:.1f}")
+    stdout.print(t)
+
+
 
 def main() -> None:
     app()

@@ -225,6 +225,22 @@ def cypher(
 ) -> list[dict[str, Any]]:
     """Run a Cypher query on the embedded store of ``build_dir`` and return its rows as dicts.
 
+    Same arguments and errors as :func:`cypher_with_columns`, which also returns the column names.
+    """
+    return cypher_with_columns(build_dir, query, params, allow_write, timeout=timeout, max_rows=max_rows)[1]
+
+
+def cypher_with_columns(
+    build_dir: str | os.PathLike[str],
+    query: str,
+    params: dict[str, Any] | None = None,
+    allow_write: bool = False,
+    *,
+    timeout: float | None = None,
+    max_rows: int | None = None,
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Run a Cypher query on the embedded store of ``build_dir``; return (column names, rows as dicts).
+
     Args:
         build_dir: a build directory holding ``cypher/graph.lbug``.
         query: the Cypher text; values go in ``params`` (``$name``), never into the text.
@@ -271,12 +287,27 @@ def cypher(
             if max_rows is not None and len(rows) >= max_rows:
                 break
             rows.append({c: _plain(v) for c, v in zip(columns, last.get_next())})
-        return rows
+        return columns, rows
     finally:
         conn.close()
         if allow_write:
             db.close()
 
 
-def columns_of(rows: list[dict[str, Any]]) -> list[str]:
-    return list(rows[0]) if rows else []
+def run_named(
+    build_dir: str | os.PathLike[str],
+    name: str,
+    params: dict[str, Any] | None = None,
+    *,
+    timeout: float | None = None,
+    max_rows: int | None = None,
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Run the named query ``queries/NAME.cypher`` with its defaults updated by ``params``.
+
+    Raises:
+        QueryError: no such query, or a parameter it does not have (the messages list the valid ones).
+    """
+    from kg.named_queries import get_named_query
+
+    nq = get_named_query(name, "cypher")
+    return cypher_with_columns(build_dir, nq.text, nq.bind(params), timeout=timeout, max_rows=max_rows)
