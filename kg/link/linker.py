@@ -1,0 +1,129 @@
+"""``link()``: extraction output of a whole corpus -> the canonical :class:`KnowledgeGraph`."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from dataclasses import replace
+
+from kg.extract.document import PaperExtraction
+from kg.graph.model import FIELDS, KnowledgeGraph, Mention, Paper
+from kg.link.canonical import FUZZY_THRESHOLD, Canonicaliser, abbreviations_from_mentions
+from kg.link.context import PaperContext
+from kg.link.normalize import match_key
+from kg.link.relations import RelationBuilder, paper_rules, title_prefix_mentions, variant_relations
+from kg.link.repos import build_repositories
+from kg.link.results import build_results
+
+log = logging.getLogger(__name__)
+
+LINK_VERSION = "1"
+
+
+def _valid_mentions(paper: Paper, ex: PaperExtraction) -> tuple[list[Mention], int]:
+    """Copies of the extraction's mentions whose span matches the paper text; the count of the others."""
+    out, bad = [], 0
+    for m in ex.mentions:
+        if m.field not in FIELDS:
+            bad += 1
+            continue
+        text = paper.field_text(m.field) or ""
+        if not (0 <= m.start < m.end <= len(text)) or text[m.start : m.end] != m.text or m.type not in ("Model", "Dataset", "Method", "Metric", "Task"):
+            bad += 1
+            continue
+        out.append(replace(m, paper=paper.id, entity=None))
+    out.sort(key=lambda m: (FIELDS.index(m.field), m.start, m.end, m.type))
+    # one mention per span: extraction components may tag the same span twice
+    dedup: list[Mention] = []
+    for m in out:
+        if dedup and (dedup[-1].field, dedup[-1].start, dedup[-1].end) == (m.field, m.start, m.end):
+            continue
+        dedup.append(m)
+    return dedup, bad
+
+
+def link(
+    papers: dict[str, Paper],
+    extractions: dict[str, PaperExtraction],
+    previous: KnowledgeGraph | None = None,
+) -> KnowledgeGraph:
+    """Link a corpus: canonical entities, relations with evidence, results and repositories.
+
+    Args:
+        papers: every paper of the build, by id (the whole corpus, not only new papers).
+        extractions: extraction output by paper id; papers without one get no mentions.
+        previous: the graph of the last build into the same directory; entities that still exist keep its ids.
+
+    Returns:
+        The graph, in canonical order. The same input gives an identical graph whatever the order of the dicts.
+    """
+    ctxs: list[PaperContext] = []
+    skipped = 0
+    unknown = sorted(set(extractions) - set(papers))
+    if unknown:
+        log.warning("%d extraction(s) name papers that are not in the build and are ignored (e.g. %s).", len(unknown), unknown[0])
+    for pid in sorted(papers):
+        paper = papers[pid]
+        ex = extractions.get(pid) or PaperExtraction(paper=pid)
+        ms, bad = _valid_mentions(paper, ex)
+        if bad:
+            log.warning("Paper %s: %d mention(s) whose span does not match the paper text were dropped.", pid, bad)
+            skipped += bad
+        ctxs.append(PaperContext(paper, ex, ms))
+
+    # titles such as "SVTRv2: ..." name what the paper introduces, even where NER missed it
+    type_votes: dict[str, Counter] = defaultdict(Counter)
+    for ctx in ctxs:
+        for m in ctx.mentions:
+            type_votes[match_key(m.text)][m.type] += 1
+    known_types = {k: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for k, c in type_votes.items()}
+    for ctx in ctxs:
+        extra = title_prefix_mentions(ctx, known_types)
+        if extra:
+            ctx.mentions = sorted(ctx.mentions + extra, key=lambda m: (FIELDS.index(m.field), m.start, m.end, m.type))
+
+    canon = Canonicaliser(previous)
+    for ctx in ctxs:
+        abbrs = list(ctx.extraction.abbreviations)
+        have = {(a.field, a.short_start) for a in abbrs}
+        abbrs += [a for a in abbreviations_from_mentions(ctx.id, ctx.mentions, ctx.texts) if (a.field, a.short_start) not in have]
+        canon.add_abbreviations(sorted(abbrs, key=lambda a: (FIELDS.index(a.field) if a.field in FIELDS else 9, a.short_start)))
+    all_mentions = [m for ctx in ctxs for m in ctx.mentions]
+    entities = canon.canonicalise(all_mentions)
+
+    rb = RelationBuilder()
+    corpus_index: dict[tuple[str, str], str] = {}
+    for e in sorted(entities.values(), key=lambda e: (-e.mentions, e.id)):
+        for s in [e.name, *e.aliases]:
+            corpus_index.setdefault((e.type, match_key(s, e.type)), e.id)
+    results = {}
+    first_mentions: dict[str, list] = defaultdict(list)
+    for ctx in ctxs:
+        proposed = paper_rules(ctx, entities, rb)
+        for r in build_results(ctx, entities, proposed, corpus_index, rb):
+            results[r.id] = r
+        seen = set()
+        for m in ctx.mentions:
+            if m.entity and m.entity not in seen:
+                seen.add(m.entity)
+                first_mentions[m.entity].append((ctx, m))
+    variant_relations(entities, first_mentions, rb)
+    repositories = build_repositories(ctxs, rb)
+
+    graph = KnowledgeGraph(
+        papers={pid: papers[pid] for pid in sorted(papers)},
+        entities=entities,
+        mentions=[m for ctx in ctxs for m in ctx.mentions],
+        relations=rb.relations(),
+        results=results,
+        repositories=repositories,
+        meta={
+            "link": {
+                "version": LINK_VERSION,
+                "fuzzy_threshold": FUZZY_THRESHOLD,
+                "mentions_dropped": skipped,
+                "previous_ids_kept": sum(1 for e in entities if previous is not None and e in previous.entities),
+            }
+        },
+    )
+    return graph.sorted()

@@ -1,0 +1,317 @@
+"""Linking on hand-made extractions: canonical entities, ids, relations with evidence, results, repositories."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+
+import pytest
+from test_link_helpers import corpus, paper
+
+from kg.graph.model import Mention
+from kg.link import link
+from kg.link.explain import explain_entity, find_duplicates, list_entities
+from kg.link.normalize import match_key, variant_bases
+from kg.link.output import annotate_record, link_extractions_for_output
+
+
+def _by_name(g, name, type_=None):
+    hits = [e for e in g.find_entities(name) if type_ is None or e.type == type_]
+    assert len(hits) == 1, (name, [e.id for e in hits])
+    return hits[0]
+
+
+def _rels(g, type_, source=None, target=None):
+    return [r for r in g.relations.values() if r.type == type_ and (source is None or r.source == source) and (target is None or r.target == target)]
+
+
+@pytest.fixture(scope="module")
+def gan_corpus():
+    return corpus(
+        paper("arxiv:1", "A survey of GANs",
+              "We review [generative adversarial networks|Method] ([GANs|Method]) and [ResNet-50|Model]. "
+              "[GAN-based|Method] synthesis is popular."),
+        paper("arxiv:2", "Faster adversarial training",
+              "The [GAN|Method] of Goodfellow is trained on [ImageNet|Dataset]. We use [Generative Adversarial Network|Method] losses "
+              "and the [ImageNet dataset|Dataset] and [resnet 50|Model]'s features."),
+        paper("arxiv:3", "Residual nets", "[ResNet|Model] and [ResNet's|Model] blocks; [GPT-3|Model] and [GPT-2|Model] differ; "
+              "[RetroMAE v2|Model] extends [RetroMAE|Model]."),
+    )
+
+
+def test_surface_variants_collapse_into_one_entity(gan_corpus):
+    g = link(*gan_corpus)
+    gan = _by_name(g, "GANs")
+    assert gan.type == "Method"
+    assert {"GAN", "GANs", "GAN-based", "generative adversarial networks", "Generative Adversarial Network"} <= {gan.name, *gan.aliases}
+    assert gan.papers == ["arxiv:1", "arxiv:2"]
+    assert gan.mentions == 5
+    assert _by_name(g, "ImageNet dataset").id == _by_name(g, "ImageNet").id
+    r50 = _by_name(g, "ResNet-50")
+    assert r50.id == "model:resnet-50" and "resnet 50" in r50.aliases
+    assert _by_name(g, "ResNet's").id == _by_name(g, "ResNet").id
+    # every mention is linked to an entity of its own type
+    for m in g.mentions:
+        assert m.entity in g.entities and g.entities[m.entity].type == m.type
+    assert find_duplicates(g) == []
+
+
+def test_versions_stay_distinct_but_linked(gan_corpus):
+    g = link(*gan_corpus)
+    gpt3, gpt2 = _by_name(g, "GPT-3"), _by_name(g, "GPT-2")
+    assert gpt3.id != gpt2.id
+    r50, resnet = _by_name(g, "ResNet-50"), _by_name(g, "ResNet")
+    assert r50.id != resnet.id
+    (v,) = _rels(g, "VARIANT_OF", r50.id)
+    assert v.target == resnet.id and v.evidence and v.evidence[0].extractor == "rule:version_suffix"
+    assert _rels(g, "VARIANT_OF", _by_name(g, "RetroMAE v2").id, _by_name(g, "RetroMAE").id)
+    assert not _rels(g, "VARIANT_OF", gpt3.id, gpt2.id)
+
+
+def test_normalisation_keys():
+    assert match_key("GANs") == match_key("GAN") == match_key("GAN-based") == "gan"
+    assert match_key("masked image modelling") == match_key("Masked-Image Modeling")
+    assert match_key("the COCO benchmark", "Dataset") == match_key("COCO", "Dataset")
+    assert match_key("BLEU score", "Metric") == "bleu"
+    assert match_key("GPT-3") != match_key("GPT-2")
+    assert match_key("analysis") == "analysis" and match_key("loss") == "loss"
+    assert variant_bases("Qwen2.5-VL-7B")[0] == "Qwen2.5-VL"
+    assert variant_bases("YOLOv8") == ["YOLO"] and variant_bases("T5") == [] and variant_bases("BERT-large") == ["BERT"]
+
+
+def test_ambiguous_short_form_resolved_by_each_papers_definition():
+    papers, exs = corpus(
+        paper("p:a", "Vision pretraining", "We study [masked image modeling|Method] ([MIM|Method]). [MIM|Method] scales."),
+        paper("p:b", "Representation learning", "[Mutual information maximization|Method] ([MIM|Method]) is old. [MIM|Method] helps."),
+        paper("p:c", "Other", "[MIM|Method] is used without a definition."),
+    )
+    g = link(papers, exs)
+    mim_a = {m.entity for m in g.mentions if m.paper == "p:a"}
+    mim_b = {m.entity for m in g.mentions if m.paper == "p:b"}
+    assert len(mim_a) == 1 and len(mim_b) == 1 and mim_a != mim_b
+    assert g.entities[mim_a.pop()].name == "masked image modeling"
+    # undefined and ambiguous across the corpus: its own entity, not silently one of the two
+    (c,) = {m.entity for m in g.mentions if m.paper == "p:c"}
+    assert g.entities[c].name == "MIM"
+    why = explain_entity(g, "masked image modeling")[0]["merges"]
+    assert any(mg["surface"] == "MIM" and mg["rule"] == "abbreviation" and "p:a" in mg["detail"] for mg in why)
+
+
+def test_unambiguous_short_form_resolved_through_the_corpus():
+    papers, exs = corpus(
+        paper("p:a", "X", "[Large language models|Model] ([LLMs|Model]) are big."),
+        paper("p:b", "Y", "Many [LLMs|Model] hallucinate; an [LLM|Model] can be small."),
+    )
+    g = link(papers, exs)
+    assert len({m.entity for m in g.mentions}) == 1
+    (e,) = g.entities.values()
+    assert e.papers == ["p:a", "p:b"]
+
+
+def test_fuzzy_merges_only_descriptive_terms():
+    papers, exs = corpus(
+        paper("p:a", "T", "[semantic segmentation|Task] and [supervised learning|Method] with [EfficientNet|Model]."),
+        paper("p:b", "T", "[semantic segmentaton|Task] and [unsupervised learning|Method] with [EfficientDet|Model]."),
+    )
+    g = link(papers, exs)
+    seg = _by_name(g, "semantic segmentation")
+    assert "semantic segmentaton" in seg.aliases
+    assert any(mg["rule"] == "fuzzy" for mg in seg.merges)
+    assert _by_name(g, "supervised learning").id != _by_name(g, "unsupervised learning").id
+    assert _by_name(g, "EfficientNet").id != _by_name(g, "EfficientDet").id
+
+
+def test_model_method_type_settled_by_majority():
+    papers, exs = corpus(
+        paper("p:a", "T", "[BERT|Model] is strong."),
+        paper("p:b", "T", "[BERT|Model] again."),
+        paper("p:c", "T", "[BERT|Method] once more."),
+    )
+    g = link(papers, exs)
+    (e,) = g.entities.values()
+    assert e.type == "Model" and e.mentions == 3
+    assert all(m.type == "Model" for m in g.mentions)
+
+
+def _dump(g) -> str:
+    return json.dumps(
+        {
+            "entities": [e.to_dict() for e in g.entities.values()],
+            "mentions": [m.to_dict() for m in g.mentions],
+            "relations": [r.to_dict() for r in g.relations.values()],
+            "results": [r.to_dict() for r in g.results.values()],
+            "repos": [r.to_dict() for r in g.repositories.values()],
+        },
+        sort_keys=True,
+    )
+
+
+def test_deterministic_whatever_the_input_order(gan_corpus, rich_corpus):
+    papers = {**gan_corpus[0], **rich_corpus[0]}
+    exs = {**gan_corpus[1], **rich_corpus[1]}
+    ref = _dump(link(papers, exs))
+    rng = random.Random(7)
+    for _ in range(3):
+        keys = list(papers)
+        rng.shuffle(keys)
+        shuffled_ex = {}
+        for k in reversed(keys):
+            ex = exs[k]
+            ms = list(ex.mentions)
+            rng.shuffle(ms)
+            shuffled_ex[k] = type(ex)(paper=ex.paper, mentions=ms, results=list(ex.results), links=list(ex.links))
+        assert _dump(link({k: papers[k] for k in keys}, shuffled_ex)) == ref
+
+
+def test_ids_stable_across_incremental_adds():
+    base = [
+        paper("p:1", "T", "[GANs|Method] are popular; [GAN|Method] again; we use [GANs|Method]."),
+    ]
+    g1 = link(*corpus(*base))
+    (e1,) = g1.entities.values()
+    assert e1.id == "method:gan"
+    # a later paper defines the long form, which becomes the preferred name and the main key
+    more = base + [
+        paper("p:2", "T", "[Generative adversarial networks|Method] ([GANs|Method]) and [generative adversarial networks|Method] "
+                          "and [generative adversarial network|Method] and [generative adversarial networks|Method]."),
+    ]
+    fresh = link(*corpus(*more))
+    (ef,) = fresh.entities.values()
+    assert ef.name.lower().startswith("generative adversarial network")
+    kept = link(*corpus(*more), previous=g1)
+    (ek,) = kept.entities.values()
+    assert ek.id == e1.id and ek.name == ef.name
+    assert all(m.entity == e1.id for m in kept.mentions)
+
+
+@pytest.fixture(scope="module")
+def rich_corpus():
+    return corpus(
+        paper(
+            "arxiv:2411.1",
+            "[SVTRv2|Model]: CTC Beats Encoder-Decoder Models in [Scene Text Recognition|Task]",
+            "We propose [SVTRv2|Model], a CTC-based model for [scene text recognition|Task]. "
+            "[SVTRv2|Model] outperforms [ABINet|Model] and [PARSeq|Model] on [Union14M|Dataset]. "
+            "It achieves 71.8% [accuracy|Metric] on [Union14M|Dataset]. "
+            "Compared with [ABINet|Model], our model is faster. "
+            "Code is at https://github.com/Topdu/OpenOCR.",
+            results=[{"value_text": "71.8%", "metric": "accuracy", "dataset": "Union14M"}],
+        ),
+        paper(
+            "arxiv:2411.2",
+            "Retrieval with masked auto-encoders",
+            "In this paper, we introduce a new dataset called [RetroBench|Dataset] for [dense retrieval|Task]. "
+            "[ABINet|Model] uses [beam search|Method] for [scene text recognition|Task]. "
+            "Weights: https://huggingface.co/org/model and data at https://huggingface.co/datasets/org/data.",
+        ),
+    )
+
+
+def test_relations_carry_evidence(rich_corpus):
+    papers, exs = rich_corpus
+    g = link(papers, exs)
+    svtr, abinet, parseq = _by_name(g, "SVTRv2"), _by_name(g, "ABINet"), _by_name(g, "PARSeq")
+    union, stр = _by_name(g, "Union14M"), _by_name(g, "scene text recognition")
+    p1 = "arxiv:2411.1"
+    props = _rels(g, "PROPOSES", p1)
+    assert [r.target for r in props] == [svtr.id]
+    assert {e.extractor for e in props[0].evidence} == {"rule:title_prefix", "rule:we_propose"}
+    assert _rels(g, "PROPOSES", "arxiv:2411.2", _by_name(g, "RetroBench").id)
+    assert _rels(g, "OUTPERFORMS", svtr.id, abinet.id) and _rels(g, "OUTPERFORMS", svtr.id, parseq.id)
+    assert _rels(g, "COMPARED_WITH", svtr.id, abinet.id)
+    assert _rels(g, "EVALUATES_ON", p1, union.id) and _rels(g, "ADDRESSES", p1, stр.id)
+    assert _rels(g, "REPORTS", p1, _by_name(g, "accuracy").id)
+    assert _rels(g, "EVALUATED_ON", svtr.id, union.id)
+    assert _rels(g, "USED_FOR", svtr.id, stр.id)
+    assert _rels(g, "USED_FOR", _by_name(g, "beam search").id, stр.id)
+    assert _rels(g, "USES", "arxiv:2411.2", abinet.id) and not _rels(g, "USES", p1, svtr.id)
+    co = _rels(g, "CO_MENTIONED", abinet.id, svtr.id) or _rels(g, "CO_MENTIONED", svtr.id, abinet.id)
+    assert co and co[0].support == 1
+    for r in g.relations.values():
+        assert r.evidence, r
+        assert r.support == len({e.paper for e in r.evidence}) or r.type in ("CO_MENTIONED", "VARIANT_OF")
+        for ev in r.evidence:
+            text = g.papers[ev.paper].field_text(ev.field)
+            assert text[ev.start : ev.end] == ev.sentence
+            assert ev.extractor.startswith("rule:") and 0 < ev.confidence <= 1
+    # a relation never connects node kinds its type does not allow
+    from kg.graph.model import RELATION_TYPES
+
+    for r in g.relations.values():
+        src_ok, tgt_ok = RELATION_TYPES[r.type]
+        assert g.node_type(r.source) in src_ok and g.node_type(r.target) in tgt_ok, r
+
+
+def test_results_and_repositories(rich_corpus):
+    g = link(*rich_corpus)
+    (res,) = g.results.values()
+    assert res.model == _by_name(g, "SVTRv2").id  # not stated in the sentence: the paper's own proposal
+    assert res.dataset == _by_name(g, "Union14M").id and res.metric == _by_name(g, "accuracy").id
+    assert res.value == 71.8 and res.unit == "%" and res.value_text == "71.8%"
+    assert res.surface == {"method": "SVTRv2", "dataset": "Union14M", "metric": "accuracy", "task": None}
+    assert "71.8%" in res.evidence[0].sentence
+    kinds = {r.url: r.kind for r in g.repositories.values()}
+    assert kinds == {
+        "https://github.com/Topdu/OpenOCR": "code",
+        "https://huggingface.co/org/model": "model",
+        "https://huggingface.co/datasets/org/data": "dataset",
+    }
+    has_code = _rels(g, "HAS_CODE", "arxiv:2411.1")
+    assert len(has_code) == 1 and "github.com/Topdu" in has_code[0].evidence[0].sentence
+
+
+def test_co_mentions_are_bounded_per_sentence():
+    names = " ".join(f"[M{i}X|Model]" for i in range(40))
+    g = link(*corpus(paper("p:x", "T", f"We compare {names} here.")))
+    co = _rels(g, "CO_MENTIONED")
+    assert 0 < len(co) <= 12 * 11 // 2
+
+
+def test_bad_mention_offsets_are_dropped_loudly(caplog):
+    papers, exs = corpus(paper("p:x", "T", "[BERT|Model] works."))
+    exs["p:x"].mentions.append(Mention("p:x", "abstract", 0, 4, "XLNet", "Model"))
+    with caplog.at_level(logging.WARNING, logger="kg.link.linker"):
+        g = link(papers, exs)
+    assert [e.name for e in g.entities.values()] == ["BERT"]
+    assert "p:x" in caplog.text and "dropped" in caplog.text
+    assert g.meta["link"]["mentions_dropped"] == 1
+
+
+def test_extract_output_hook(rich_corpus):
+    papers, exs = rich_corpus
+    linked = link_extractions_for_output(papers, exs)
+    rec = {"id": "arxiv:2411.1", "mentions": [m.to_dict() for m in exs["arxiv:2411.1"].mentions]}
+    annotate_record(rec, linked["arxiv:2411.1"])
+    assert all(m["entity"] and ":" in m["entity"] for m in rec["mentions"])
+    assert {m["entity"] for m in rec["mentions"] if m["text"] == "SVTRv2"} == {"model:svtrv2"}
+    assert rec["results"] == [{"method": "SVTRv2", "dataset": "Union14M", "metric": "accuracy", "task": None, "value": "71.8%"}]
+
+
+def test_entities_listing_and_explain(gan_corpus):
+    g = link(*gan_corpus)
+    rows = list_entities(g, "method")
+    assert rows and all(set(r) == {"id", "type", "name", "aliases", "papers"} and r["type"] == "Method" for r in rows)
+    assert rows[0]["papers"] == 2
+    with pytest.raises(Exception, match="Unknown entity type"):
+        list_entities(g, "Gadget")
+    ex = explain_entity(g, "generative-adversarial networks")
+    assert ex[0]["id"] == _by_name(g, "GAN").id
+    rules = {mg["surface"]: mg["rule"] for mg in ex[0]["merges"]}
+    assert rules["GANs"] == "abbreviation"
+    with pytest.raises(Exception, match="Closest names"):
+        explain_entity(g, "Gadget-9000")
+
+
+def test_duplicates_check_flags_split_entities(gan_corpus):
+    g = link(*gan_corpus)
+    # split one entity in two by hand: the check must notice
+    import copy
+
+    g2 = copy.deepcopy(g)
+    r = _by_name(g2, "ResNet")
+    clone = copy.deepcopy(r)
+    clone.id, clone.name, clone.aliases = "model:resnet-dup", "resnets", []
+    g2.entities[clone.id] = clone
+    dups = find_duplicates(g2)
+    assert [(d["a"], d["b"]) for d in dups] == [(r.id, clone.id)]
