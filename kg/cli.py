@@ -225,6 +225,53 @@ def push_cmd(
     stdout.print(t)
 
 
+# ----------------------------------------------------------------------------------------------
+# entities / explain-entity (linking: kg.link)
+# ----------------------------------------------------------------------------------------------
+@app.command("entities")
+def entities_cmd(
+    build_dir: Path = typer.Argument(..., help="A build directory."),
+    type_: Optional[str] = typer.Option(None, "--type", "-t", help="Only this type: Model, Dataset, Method, Metric or Task."),
+    fmt: OutFormat = typer.Option(OutFormat.table, "--format", "-f", help="table or json."),
+) -> None:
+    """List canonical entities (id, type, name, aliases, number of papers), most-cited first."""
+    from kg.graph.io import load_graph
+    from kg.link.explain import list_entities
+
+    try:
+        rows = list_entities(load_graph(build_dir), type_)
+    except KGError as exc:
+        _fail(exc)
+    if fmt is OutFormat.json:
+        _print_json(rows)
+        return
+    t = Table(title=f"entities in {build_dir}")
+    for col, just in (("id", "left"), ("type", "left"), ("name", "left"), ("aliases", "left"), ("papers", "right")):
+        t.add_column(col, justify=just, overflow="fold")
+    for r in rows:
+        t.add_row(r["id"], r["type"], r["name"], ", ".join(r["aliases"]), str(r["papers"]))
+    stdout.print(t, markup=False, highlight=False)
+
+
+@app.command("explain-entity")
+def explain_entity_cmd(
+    build_dir: Path = typer.Argument(..., help="A build directory."),
+    name: str = typer.Argument(..., help="Entity id, name, alias or any spelling of it."),
+    as_json: bool = typer.Option(False, "--json", help="Print the explanation as JSON."),
+) -> None:
+    """Show which surface forms merged into an entity, and why (rule and detail per form)."""
+    from kg.graph.io import load_graph
+    from kg.link.explain import explain_entity, format_explanation
+
+    try:
+        items = explain_entity(load_graph(build_dir), name)
+    except KGError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(items)
+    else:
+        sys.stdout.write(format_explanation(items) + "\n")
+
 
 def main() -> None:
     app()
