@@ -50,7 +50,7 @@ class Deduplicator:
         self.report = report
         self.papers: list[Paper] = []
         self._index: dict[tuple[str, str], int] = {}
-        self._origin: list[dict[str, str]] = []  # per paper: field -> source of the record that set it
+        self._origin: dict[int, dict[str, str]] = {}  # paper index -> field -> source of the record that set it
 
     @staticmethod
     def _keys(p: Paper) -> list[tuple[str, str]]:
@@ -88,7 +88,6 @@ class Deduplicator:
         if target is None:
             idx = len(self.papers)
             self.papers.append(p)
-            self._origin.append({})
             self._register(idx)
             return True
         self._merge(target, p)
@@ -102,7 +101,7 @@ class Deduplicator:
 
     def _merge(self, idx: int, new: Paper) -> None:
         old = self.papers[idx]
-        origin = self._origin[idx]
+        origin = self._origin.setdefault(idx, {})
         src = new.sources[0] if new.sources else "?"
         for name in _SCALARS + _LISTS:
             ov, nv = getattr(old, name), getattr(new, name)
@@ -142,5 +141,5 @@ class Deduplicator:
 
     def _origin_merge(self, keep: Paper, other: Paper) -> None:
         tmp = Deduplicator(self.report)
-        tmp.papers, tmp._origin = [keep], [{}]
+        tmp.papers = [keep]
         tmp._merge(0, other)

@@ -148,6 +148,14 @@ def json_container(head: str, path: Path) -> str:
     if _inner_suffix(path) in _JSONL_EXT:
         return "lines"
     lines = _first_lines(head, 2)
+    if len(lines) < 2 and len(head) >= SNIFF_BYTES // 2:
+        # The first record may be longer than the sniffed head (OpenAlex works can be): look at whole lines.
+        lines = []
+        for ln in iter_lines(path):
+            if ln.text.strip():
+                lines.append(ln.text)
+                if len(lines) == 2:
+                    break
     if not lines or not lines[0].lstrip().startswith("{"):
         return "document"
     if len(lines) == 1:

@@ -88,6 +88,10 @@ def read_papers(
     check_format(format)
     rep = report if report is not None else IngestReport()
     rep.strict = strict
+    return _read(paths, format, rep)
+
+
+def _read(paths: Sequence[str | os.PathLike[str]], format: str | None, rep: IngestReport) -> Iterator[Paper]:
     dedup = Deduplicator(rep)
     for path in iter_files(paths):
         _read_file(Path(path), format, rep, dedup)
