@@ -1,0 +1,521 @@
+"""Mapping of the canonical :class:`~kg.graph.model.KnowledgeGraph` to RDF triples.
+
+The mapping streams triples in a deterministic order (the graph's canonical order), so two builds of the same graph
+give the same triples in the same order and byte-identical exports. It is engine-neutral: :func:`iter_raw_triples`
+yields plain tuples, and :func:`iter_triples` turns them into pyoxigraph or rdflib terms.
+
+Modelling (``schemas/ontology.ttl`` documents every term):
+
+* ``<base>paper/{id}``: ``mlkg:Paper`` with DCTERMS title/abstract/identifier/issued, ``fabio:hasArXivId``,
+  ``schema:mentions`` for every entity it mentions, one direct triple per relation it is the source of;
+* ``<base>entity/{id}``: ``mlkg:Model`` (etc.) with ``skos:prefLabel``/``skos:altLabel``;
+* ``<base>statement/{id}``: one reified statement per relation (``rdf:Statement`` + ``prov:Entity``; subject,
+  predicate, object, confidence, support, ``prov:wasDerivedFrom`` papers, ``mlkg:evidence``) next to the direct
+  triple, so a plain SPARQL 1.1 engine can ask for evidence;
+* ``<base>evidence/{hash}``: ``mlkg:Evidence`` (``prov:Entity``): paper, field, NIF offsets, sentence, extractor
+  (``prov:wasGeneratedBy <base>extractor/{name}``), confidence;
+* ``<base>mention/{hash}``: ``mlkg:Mention`` (``nif:Phrase``) with NIF offsets and the entity it denotes;
+* ``<base>result/{id}``, ``<base>repository/{id}``; ``<base>void``: the VoID/DCAT description of the build.
+
+IRIs are minted only from controlled ids, percent-encoded with ``urllib.parse.quote(id, safe="")``; raw text only
+ever goes into literals. Text is made representable in every RDF syntax (including XML 1.0, which cannot carry NUL
+or most C0 controls): lone surrogates and XML-illegal characters become U+FFFD and CR/CRLF become LF, so that every
+export format round-trips to the same triples.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import math
+import re
+from decimal import Decimal
+from typing import Any, Iterable, Iterator, Literal as TLiteral, Union
+from urllib.parse import quote
+
+from kg.errors import StoreError
+from kg.graph.model import KnowledgeGraph, stable_hash
+from kg.rdf.vocab import (
+    ALIGNED_TYPES,
+    CLASSES,
+    DEFAULT_BASE_IRI,
+    FABIO,
+    MLKG,
+    NIF,
+    RELATION_PREDICATES,
+)
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, SDO, SKOS, VOID, XSD
+
+log = logging.getLogger(__name__)
+
+#: An object term: an IRI (``str``) or a literal ``(lexical, datatype IRI)``.
+RawObject = Union[str, tuple[str, str]]
+RawTriple = tuple[str, str, RawObject]
+
+_S = str  # IRIs are plain strings in raw triples
+_XSD_STRING = str(XSD.string)
+_XSD_INTEGER = str(XSD.integer)
+_XSD_NNI = str(XSD.nonNegativeInteger)
+_XSD_DECIMAL = str(XSD.decimal)
+_XSD_DATE = str(XSD.date)
+_XSD_GYEAR = str(XSD.gYear)
+_XSD_GYEARMONTH = str(XSD.gYearMonth)
+_XSD_DATETIME = str(XSD.dateTime)
+_XSD_ANYURI = str(XSD.anyURI)
+_RDF_TYPE = str(RDF.type)
+
+# Characters XML 1.0 cannot carry at all (so RDF/XML cannot), plus lone surrogates (no UTF-8 form).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def clean_text(text: str) -> str:
+    """``text`` made representable in every RDF syntax: lone surrogates and XML-illegal characters become U+FFFD,
+    CR and CRLF become LF. Everything else (quotes, backslashes, ``<script>``, RTL marks, emoji, ...) is kept."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _ILLEGAL.sub("\ufffd", text)
+
+
+def quote_id(identifier: str) -> str:
+    """Percent-encode a controlled id for use as one IRI path segment (any text gives a valid segment)."""
+    return quote(identifier.encode("utf-8", "surrogatepass"), safe="")
+
+
+def check_base_iri(base_iri: str) -> str:
+    """Validate ``base_iri`` (absolute, ending in ``/`` or ``#``, no characters IRIs forbid) and return it.
+
+    Raises:
+        StoreError: the base IRI is unusable (the message says why and gives an example).
+    """
+    ok = (
+        isinstance(base_iri, str)
+        and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", base_iri) is not None
+        and base_iri.endswith(("/", "#"))
+        and not _IRI_BAD.search(base_iri)
+        and not _ILLEGAL.search(base_iri)
+    )
+    if not ok:
+        raise StoreError(
+            f"The base IRI {base_iri!r} is not usable: it must be an absolute IRI ending in '/' or '#' without spaces, "
+            f"quotes, angle brackets or control characters, e.g. {DEFAULT_BASE_IRI!r} (set it with --base-iri)."
+        )
+    return base_iri
+
+
+def lit(text: str) -> tuple[str, str]:
+    """An ``xsd:string`` literal of cleaned ``text``."""
+    return (clean_text(text), _XSD_STRING)
+
+
+def int_lit(n: int, datatype: str = _XSD_INTEGER) -> tuple[str, str]:
+    return (str(int(n)), datatype)
+
+
+def decimal_lexical(x: float | int | None) -> str | None:
+    """Canonical ``xsd:decimal`` lexical form of ``x`` (as Oxigraph writes it), or None when not representable.
+
+    Oxigraph's decimals hold 18 fractional digits and about 1.7e20, so larger or non-finite values give None (the
+    number as written stays in ``mlkg:valueText``).
+    """
+    if x is None or isinstance(x, bool):
+        return None
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(f) or abs(f) >= 1e17:
+        return None
+    d = Decimal(repr(f)).quantize(Decimal("1e-18")) if abs(f) < 1 else Decimal(repr(f))
+    s = format(d, "f")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    if s in ("", "-0"):
+        s = "0"
+    return s
+
+
+def date_literal(value: str) -> tuple[str, str]:
+    """``xsd:date``/``xsd:gYearMonth``/``xsd:gYear`` for ISO dates; ``xsd:string`` for anything else."""
+    v = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+            _dt.date.fromisoformat(v)
+            return (v, _XSD_DATE)
+        if re.fullmatch(r"\d{4}-\d{2}", v) and 1 <= int(v[5:]) <= 12:
+            return (v, _XSD_GYEARMONTH)
+        if re.fullmatch(r"\d{4}", v):
+            return (v, _XSD_GYEAR)
+    except ValueError:
+        pass
+    return lit(value)
+
+
+def datetime_literal(value: str) -> tuple[str, str]:
+    """``xsd:dateTime`` for ``YYYY-MM-DDTHH:MM:SS[Z|±HH:MM]``; ``xsd:string`` otherwise."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?", value.strip()):
+        return (value.strip(), _XSD_DATETIME)
+    return lit(value)
+
+
+class IriMinter:
+    """Mints the IRIs of one build under ``base_iri``."""
+
+    def __init__(self, base_iri: str) -> None:
+        self.base = check_base_iri(base_iri)
+
+    def paper(self, pid: str) -> str:
+        return f"{self.base}paper/{quote_id(pid)}"
+
+    def entity(self, eid: str) -> str:
+        return f"{self.base}entity/{quote_id(eid)}"
+
+    def statement(self, rid: str) -> str:
+        return f"{self.base}statement/{quote_id(rid)}"
+
+    def result(self, rid: str) -> str:
+        return f"{self.base}result/{quote_id(rid)}"
+
+    def repository(self, rid: str) -> str:
+        return f"{self.base}repository/{quote_id(rid)}"
+
+    def extractor(self, name: str) -> str:
+        return f"{self.base}extractor/{quote_id(name)}"
+
+    def evidence(self, owner: str, paper: str, field: str, start: int, end: int, extractor: str) -> str:
+        return f"{self.base}evidence/{stable_hash(owner, paper, field, str(start), str(end), extractor)}"
+
+    def mention(self, paper: str, field: str, start: int, end: int, type_: str, source: str) -> str:
+        return f"{self.base}mention/{stable_hash(paper, field, str(start), str(end), type_, source)}"
+
+    def void(self, part: str = "") -> str:
+        return f"{self.base}void" + (f"/{part}" if part else "")
+
+
+def base_iri_of(graph: KnowledgeGraph, base_iri: str | None = None) -> str:
+    """The base IRI to use: ``base_iri``, else ``graph.meta["base_iri"]``, else the default."""
+    return check_base_iri(base_iri or graph.meta.get("base_iri") or DEFAULT_BASE_IRI)
+
+
+def iter_raw_triples(graph: KnowledgeGraph, base_iri: str | None = None, *, void: bool = True) -> Iterator[RawTriple]:
+    """Stream the triples of ``graph`` as engine-neutral tuples, without duplicates, in canonical order.
+
+    Args:
+        graph: the graph to map.
+        base_iri: base of minted IRIs (default ``graph.meta["base_iri"]`` or ``https://w3id.org/mlkg/``).
+        void: end with the VoID/DCAT description of the data triples.
+
+    Yields:
+        ``(subject IRI, predicate IRI, object)`` where the object is an IRI (``str``) or ``(lexical, datatype)``.
+    """
+    mint = IriMinter(base_iri_of(graph, base_iri))
+    g = graph.sorted()
+    counts = _Counts()
+    for t in _data_triples(g, mint, counts):
+        counts.triples += 1
+        yield t
+    if void:
+        yield from _void_triples(g, mint, counts)
+
+
+class _Counts:
+    def __init__(self) -> None:
+        self.triples = 0
+        self.subjects = 0
+        self.classes: dict[str, int] = {}
+        self.links: dict[str, int] = {}
+
+
+def _node_iri(g: KnowledgeGraph, mint: IriMinter, node_id: str) -> str | None:
+    if node_id in g.papers:
+        return mint.paper(node_id)
+    if node_id in g.entities:
+        return mint.entity(node_id)
+    if node_id in g.repositories:
+        return mint.repository(node_id)
+    if node_id in g.results:
+        return mint.result(node_id)
+    return None
+
+
+def _typed(s: str, kind: str, counts: _Counts) -> Iterator[RawTriple]:
+    counts.subjects += 1
+    counts.classes[kind] = counts.classes.get(kind, 0) + 1
+    yield (s, _RDF_TYPE, str(CLASSES[kind]))
+    for c in ALIGNED_TYPES[kind]:
+        yield (s, _RDF_TYPE, str(c))
+
+
+def _evidence_triples(g: KnowledgeGraph, mint: IriMinter, owner_iri: str, owner_id: str, evidence: Iterable[Any],
+                      extractors: set[str], counts: _Counts) -> Iterator[RawTriple]:
+    seen: set[str] = set()
+    for ev in evidence:
+        e = mint.evidence(owner_id, ev.paper, ev.field, ev.start, ev.end, ev.extractor)
+        if e in seen:
+            continue
+        seen.add(e)
+        counts.subjects += 1
+        yield (owner_iri, str(MLKG.evidence), e)
+        yield (e, _RDF_TYPE, str(MLKG.Evidence))
+        yield (e, _RDF_TYPE, str(PROV.Entity))
+        yield (e, str(PROV.wasDerivedFrom), mint.paper(ev.paper))
+        yield (e, str(MLKG.field), lit(ev.field))
+        yield (e, str(NIF.beginIndex), int_lit(ev.start, _XSD_NNI))
+        yield (e, str(NIF.endIndex), int_lit(ev.end, _XSD_NNI))
+        yield (e, str(NIF.anchorOf), lit(ev.sentence))
+        x = mint.extractor(ev.extractor)
+        yield (e, str(PROV.wasGeneratedBy), x)
+        conf = decimal_lexical(ev.confidence)
+        if conf is not None:
+            yield (e, str(MLKG.confidence), (conf, _XSD_DECIMAL))
+        if x not in extractors:
+            extractors.add(x)
+            counts.subjects += 1
+            yield (x, _RDF_TYPE, str(MLKG.Extraction))
+            yield (x, _RDF_TYPE, str(PROV.Activity))
+            yield (x, str(RDFS.label), lit(ev.extractor))
+
+
+def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterator[RawTriple]:
+    extractors: set[str] = set()
+    # -- papers ------------------------------------------------------------------------------------
+    for p in g.papers.values():
+        s = mint.paper(p.id)
+        yield from _typed(s, "Paper", counts)
+        yield (s, str(DCTERMS.identifier), lit(p.id))
+        yield (s, str(DCTERMS.title), lit(p.title or ""))
+        if p.abstract:
+            yield (s, str(DCTERMS.abstract), lit(p.abstract))
+        if p.text:
+            yield (s, str(MLKG.text), lit(p.text))
+        if p.date:
+            yield (s, str(DCTERMS.issued), date_literal(p.date))
+        if p.year is not None and 0 <= int(p.year) <= 9999:
+            yield (s, str(MLKG.year), (f"{int(p.year):04d}", _XSD_GYEAR))
+        for a in dict.fromkeys(p.authors):
+            yield (s, str(MLKG.authorName), lit(a))
+        if p.url:
+            yield (s, str(SDO.url), (clean_text(p.url), _XSD_ANYURI))
+        if p.doi:
+            yield (s, str(MLKG.doi), lit(p.doi))
+        if p.arxiv_id:
+            yield (s, str(FABIO.hasArXivId), lit(p.arxiv_id))
+        if p.s2_id:
+            yield (s, str(MLKG.semanticScholarId), lit(p.s2_id))
+        if p.openalex_id:
+            yield (s, str(MLKG.openAlexId), lit(p.openalex_id))
+        for c in dict.fromkeys(p.categories):
+            yield (s, str(MLKG.category), lit(c))
+        for u in dict.fromkeys(p.links):
+            yield (s, str(MLKG.link), (clean_text(u), _XSD_ANYURI))
+        for src in dict.fromkeys(p.sources):
+            yield (s, str(MLKG.sourceRecord), lit(src))
+    # -- entities ----------------------------------------------------------------------------------
+    for e in g.entities.values():
+        if e.type not in CLASSES:
+            log.warning("Entity %r has the unknown type %r; it is left out of the RDF store.", e.id, e.type)
+            continue
+        s = mint.entity(e.id)
+        yield from _typed(s, e.type, counts)
+        yield (s, str(DCTERMS.identifier), lit(e.id))
+        name = clean_text(e.name)
+        yield (s, str(SKOS.prefLabel), (name, _XSD_STRING))
+        for a in dict.fromkeys(clean_text(a) for a in e.aliases):
+            if a != name:
+                yield (s, str(SKOS.altLabel), (a, _XSD_STRING))
+        yield (s, str(MLKG.mentionCount), int_lit(e.mentions))
+        for pid in dict.fromkeys(e.papers):
+            if pid in g.papers:
+                yield (mint.paper(pid), str(SDO.mentions), s)
+    # -- relations: direct triple + reified statement with evidence --------------------------------
+    has_code: set[tuple[str, str]] = set()
+    for r in g.relations.values():
+        pred = RELATION_PREDICATES.get(r.type)
+        src, dst = _node_iri(g, mint, r.source), _node_iri(g, mint, r.target)
+        if pred is None or src is None or dst is None:
+            log.warning(
+                "Relation %r (%s %s -> %s) has an unknown type or endpoint; it is left out of the RDF store.",
+                r.id, r.type, r.source, r.target,
+            )
+            continue
+        pred_s = str(pred)
+        if r.type == "HAS_CODE":
+            has_code.add((r.source, r.target))
+        counts.links[pred_s] = counts.links.get(pred_s, 0) + 1
+        yield (src, pred_s, dst)
+        st = mint.statement(r.id)
+        counts.subjects += 1
+        yield (st, _RDF_TYPE, str(MLKG.Statement))
+        yield (st, _RDF_TYPE, str(RDF.Statement))
+        yield (st, _RDF_TYPE, str(PROV.Entity))
+        yield (st, str(DCTERMS.identifier), lit(r.id))
+        yield (st, str(RDF.subject), src)
+        yield (st, str(RDF.predicate), pred_s)
+        yield (st, str(RDF.object), dst)
+        yield (st, str(MLKG.relationType), lit(r.type))
+        conf = decimal_lexical(r.confidence)
+        if conf is not None:
+            yield (st, str(MLKG.confidence), (conf, _XSD_DECIMAL))
+        yield (st, str(MLKG.support), int_lit(r.support))
+        for pid in sorted({ev.paper for ev in r.evidence}):
+            yield (st, str(PROV.wasDerivedFrom), mint.paper(pid))
+        yield from _evidence_triples(g, mint, st, r.id, r.evidence, extractors, counts)
+    # -- results -----------------------------------------------------------------------------------
+    for res in g.results.values():
+        s = mint.result(res.id)
+        yield from _typed(s, "Result", counts)
+        yield (s, str(DCTERMS.identifier), lit(res.id))
+        if res.paper in g.papers:
+            yield (s, str(MLKG.reportedIn), mint.paper(res.paper))
+        for prop, eid in ((MLKG.model, res.model), (MLKG.dataset, res.dataset), (MLKG.metric, res.metric),
+                          (MLKG.task, res.task)):
+            if eid and eid in g.entities:
+                yield (s, str(prop), mint.entity(eid))
+            elif eid:
+                log.warning("Result %r names the unknown entity %r; that link is left out of the RDF store.", res.id, eid)
+        value = decimal_lexical(res.value)
+        if value is not None:
+            yield (s, str(MLKG.value), (value, _XSD_DECIMAL))
+        elif res.value is not None:
+            log.warning("Result %r has the value %r, which xsd:decimal cannot hold; only mlkg:valueText keeps it.",
+                        res.id, res.value)
+        if res.unit:
+            yield (s, str(MLKG.unit), lit(res.unit))
+        if res.value_text:
+            yield (s, str(MLKG.valueText), lit(res.value_text))
+        metric_name = g.entities[res.metric].name if res.metric in g.entities else (res.surface or {}).get("metric")
+        if metric_name:
+            yield (s, str(MLKG.metricName), lit(metric_name))
+        for key, prop in (("model", MLKG.surfaceModel), ("method", MLKG.surfaceModel), ("dataset", MLKG.surfaceDataset),
+                          ("metric", MLKG.surfaceMetric), ("task", MLKG.surfaceTask)):
+            v = (res.surface or {}).get(key)
+            if v and not (key == "method" and (res.surface or {}).get("model")):
+                yield (s, str(prop), lit(v))
+        yield from _evidence_triples(g, mint, s, res.id, res.evidence, extractors, counts)
+    # -- repositories ------------------------------------------------------------------------------
+    for repo in g.repositories.values():
+        s = mint.repository(repo.id)
+        yield from _typed(s, "Repository", counts)
+        yield (s, str(DCTERMS.identifier), lit(repo.id))
+        yield (s, str(SDO.codeRepository), (clean_text(repo.url), _XSD_ANYURI))
+        yield (s, str(MLKG.host), lit(repo.host))
+        yield (s, str(MLKG.kind), lit(repo.kind))
+        for pid in dict.fromkeys(repo.papers):
+            if pid in g.papers and (pid, repo.id) not in has_code:
+                yield (mint.paper(pid), str(MLKG.hasCode), s)
+    # -- mentions ----------------------------------------------------------------------------------
+    seen: set[str] = set()
+    for m in g.mentions:
+        s = mint.mention(m.paper, m.field, m.start, m.end, m.type, m.source)
+        if s in seen:
+            continue
+        seen.add(s)
+        counts.subjects += 1
+        yield (s, _RDF_TYPE, str(MLKG.Mention))
+        yield (s, _RDF_TYPE, str(NIF.Phrase))
+        yield (s, str(MLKG.paper), mint.paper(m.paper))
+        yield (s, str(MLKG.field), lit(m.field))
+        yield (s, str(NIF.beginIndex), int_lit(m.start, _XSD_NNI))
+        yield (s, str(NIF.endIndex), int_lit(m.end, _XSD_NNI))
+        yield (s, str(NIF.anchorOf), lit(m.text))
+        yield (s, str(MLKG.mentionType), lit(m.type))
+        yield (s, str(MLKG.sentenceBeginIndex), int_lit(m.sent_start, _XSD_NNI))
+        yield (s, str(MLKG.sentenceEndIndex), int_lit(m.sent_end, _XSD_NNI))
+        x = mint.extractor(m.source)
+        yield (s, str(PROV.wasGeneratedBy), x)
+        if x not in extractors:
+            extractors.add(x)
+            counts.subjects += 1
+            yield (x, _RDF_TYPE, str(MLKG.Extraction))
+            yield (x, _RDF_TYPE, str(PROV.Activity))
+            yield (x, str(RDFS.label), lit(m.source))
+        conf = decimal_lexical(m.confidence)
+        if conf is not None:
+            yield (s, str(MLKG.confidence), (conf, _XSD_DECIMAL))
+        if m.entity and m.entity in g.entities:
+            yield (s, str(MLKG.denotes), mint.entity(m.entity))
+
+
+def _void_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterator[RawTriple]:
+    """VoID/DCAT description of the data triples (it does not count itself)."""
+    d = mint.void()
+    yield (d, _RDF_TYPE, str(VOID.Dataset))
+    yield (d, _RDF_TYPE, str(DCAT.Dataset))
+    yield (d, str(DCTERMS.title), lit("kg knowledge graph of machine-learning literature"))
+    yield (d, str(VOID.triples), int_lit(counts.triples))
+    yield (d, str(VOID.entities), int_lit(counts.subjects))
+    yield (d, str(VOID.uriSpace), lit(mint.base))
+    yield (d, str(VOID.vocabulary), str(MLKG._NS).rstrip("#"))
+    for key, prop in (("created", DCTERMS.created), ("modified", DCTERMS.modified)):
+        if g.meta.get(key):
+            yield (d, str(prop), datetime_literal(str(g.meta[key])))
+    for src in g.meta.get("inputs") or []:
+        yield (d, str(DCTERMS.source), lit(str(src.get("path", src)) if isinstance(src, dict) else str(src)))
+    if g.meta.get("kg_version"):
+        yield (d, str(DCTERMS.creator), lit(f"kg {g.meta['kg_version']}"))
+    for kind, n in sorted(counts.classes.items()):
+        part = mint.void("class/" + quote_id(kind))
+        yield (d, str(VOID.classPartition), part)
+        yield (part, str(VOID["class"]), str(CLASSES[kind]))
+        yield (part, str(VOID.entities), int_lit(n))
+    for pred, n in sorted(counts.links.items()):
+        local = pred.rsplit("#", 1)[-1]
+        ls = mint.void("linkset/" + quote_id(local))
+        yield (d, str(VOID.subset), ls)
+        yield (ls, _RDF_TYPE, str(VOID.Linkset))
+        yield (ls, str(VOID.linkPredicate), pred)
+        yield (ls, str(VOID.triples), int_lit(n))
+
+
+# -- engine adapters ---------------------------------------------------------------------------------
+def iter_triples(graph: KnowledgeGraph, base_iri: str | None = None, *,
+                 engine: TLiteral["oxigraph", "rdflib"] = "oxigraph", void: bool = True) -> Iterator[Any]:
+    """Stream the triples of ``graph`` as pyoxigraph ``Triple`` objects or rdflib ``(s, p, o)`` tuples.
+
+    Args:
+        graph: the graph to map.
+        base_iri: base of minted IRIs (default ``graph.meta["base_iri"]`` or ``https://w3id.org/mlkg/``).
+        engine: ``"oxigraph"`` (``pyoxigraph.Triple``) or ``"rdflib"`` (tuples of rdflib terms).
+        void: end with the VoID/DCAT description.
+    """
+    raw = iter_raw_triples(graph, base_iri, void=void)
+    if engine == "oxigraph":
+        return _to_oxigraph(raw)
+    if engine == "rdflib":
+        return _to_rdflib(raw)
+    raise ValueError(f"Unknown RDF engine {engine!r}; use 'oxigraph' or 'rdflib'.")
+
+
+def _to_oxigraph(raw: Iterable[RawTriple]) -> Iterator[Any]:
+    from pyoxigraph import Literal, NamedNode, Triple
+
+    nodes: dict[str, Any] = {}
+
+    def node(iri: str) -> Any:
+        n = nodes.get(iri)
+        if n is None:
+            n = NamedNode(iri)
+            if len(nodes) < 100_000:
+                nodes[iri] = n
+        return n
+
+    dts: dict[str, Any] = {}
+    for s, p, o in raw:
+        if isinstance(o, tuple):
+            dt = dts.get(o[1]) or dts.setdefault(o[1], NamedNode(o[1]))
+            obj = Literal(o[0], datatype=dt)
+        else:
+            obj = node(o)
+        yield Triple(node(s), node(p), obj)
+
+
+def _to_rdflib(raw: Iterable[RawTriple]) -> Iterator[Any]:
+    from rdflib import Literal, URIRef
+
+    for s, p, o in raw:
+        if isinstance(o, tuple):
+            # rdflib keeps "x" and "x"^^xsd:string apart; RDF 1.1 and the parsers say they are one term
+            obj = Literal(o[0]) if o[1] == _XSD_STRING else Literal(o[0], datatype=URIRef(o[1]))
+        else:
+            obj = URIRef(o)
+        yield (URIRef(s), URIRef(p), obj)

@@ -1,0 +1,115 @@
+"""The persistent SPARQL store of a build directory: a pyoxigraph (RocksDB) store in ``DIR/rdf/``.
+
+Oxigraph is the store because it answers the named queries one to two orders of magnitude faster than rdflib's
+engine at the sizes ``kg`` builds (``benchmarks/bench_sparql.py``, ``docs/rdf.md``); rdflib stays for SHACL and
+for reading files back in tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from kg.errors import StoreError
+from kg.graph.model import KnowledgeGraph
+from kg.rdf.mapping import RawTriple, iter_raw_triples
+
+log = logging.getLogger(__name__)
+
+RDF_SUBDIR = "rdf"
+
+
+def store_path(build_dir: str | os.PathLike[str]) -> Path:
+    """Where the SPARQL store of ``build_dir`` lives."""
+    return Path(build_dir) / RDF_SUBDIR
+
+
+def raw_to_quads(raw: Iterable[RawTriple]) -> Iterator[Any]:
+    """Raw triples as pyoxigraph quads of the default graph."""
+    from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad
+
+    dg = DefaultGraph()
+    cache: dict[str, Any] = {}
+
+    def node(iri: str) -> Any:
+        n = cache.get(iri)
+        if n is None:
+            n = NamedNode(iri)
+            if len(cache) < 200_000:
+                cache[iri] = n
+        return n
+
+    for s, p, o in raw:
+        obj = Literal(o[0], datatype=node(o[1])) if isinstance(o, tuple) else node(o)
+        yield Quad(node(s), node(p), obj, dg)
+
+
+def write_store(graph: KnowledgeGraph, build_dir: str | os.PathLike[str], base_iri: str | None = None) -> Path:
+    """Write the RDF face of ``graph`` into a fresh pyoxigraph store ``build_dir/rdf/`` with the bulk loader.
+
+    The store is built in a temporary folder next to it and renamed into place, so readers never see a half-written
+    store and a failed build leaves the previous store untouched.
+
+    Args:
+        graph: the graph to load.
+        build_dir: the build directory.
+        base_iri: base of minted IRIs (default ``graph.meta["base_iri"]`` or ``https://w3id.org/mlkg/``).
+
+    Returns:
+        The store directory.
+
+    Raises:
+        StoreError: the store cannot be written (disk, permissions, bad base IRI).
+    """
+    from pyoxigraph import Store
+
+    build_dir = Path(build_dir)
+    final = store_path(build_dir)
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".rdf.tmp-", dir=build_dir))
+    except OSError as exc:
+        raise StoreError(f"Cannot create the SPARQL store under {build_dir}: {exc}. Check that it is writable.") from exc
+    try:
+        store = Store(str(tmp / "store"))
+        store.bulk_extend(raw_to_quads(iter_raw_triples(graph, base_iri)))
+        store.flush()
+        n = len(store)
+        del store  # closes RocksDB before the folder moves
+        old = None
+        if final.exists():
+            old = Path(tempfile.mkdtemp(prefix=".rdf.old-", dir=build_dir))
+            os.replace(final, old / "store")
+        os.replace(tmp / "store", final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        raise StoreError(f"Cannot write the SPARQL store {final}: {exc}.") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    log.info("SPARQL store %s: %d triples", final, n)
+    return final
+
+
+def open_store(build_dir: str | os.PathLike[str], read_only: bool = True) -> Any:
+    """Open the store of ``build_dir`` (read-only by default).
+
+    Raises:
+        StoreError: there is no store (the message says how to make one).
+    """
+    from pyoxigraph import Store
+
+    path = store_path(build_dir)
+    if not path.is_dir():
+        raise StoreError(
+            f"{build_dir} has no SPARQL store ({path} is missing). Build it with `kg build INPUT -o {build_dir}` "
+            f"(without --no-stores), or from Python with kg.rdf.write_store(kg.graph.io.load_graph(DIR), DIR)."
+        )
+    try:
+        return Store.read_only(str(path)) if read_only else Store(str(path))
+    except OSError as exc:
+        raise StoreError(f"Cannot open the SPARQL store {path}: {exc}.") from exc
