@@ -273,6 +273,30 @@ def explain_entity_cmd(
         sys.stdout.write(format_explanation(items) + "\n")
 
 
+
+# ----------------------------------------------------------------------------------------------
+# serve (HTTP endpoint and pages: kg.serve)
+# ----------------------------------------------------------------------------------------------
+@app.command()
+def serve(
+    build_dir: Path = typer.Argument(..., help="A build directory."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default; 0.0.0.0 exposes it)."),
+    port: int = typer.Option(8000, "--port", "-p", min=0, max=65535, help="Port to listen on."),
+    base_iri: Optional[str] = typer.Option(None, "--base-iri", help="Base IRI of the build's IRIs, e.g. http://127.0.0.1:8000/ (default: the build's own)."),
+    timeout: float = typer.Option(30.0, "--timeout", min=0.1, help="Seconds after which a query is stopped (503)."),
+    max_rows: int = typer.Option(10_000, "--max-rows", min=1, help="At most this many rows or triples per answer."),
+    max_request_bytes: int = typer.Option(1_000_000, "--max-request-bytes", min=1024, help="Larger requests are refused (413)."),
+) -> None:
+    """Serve DIR over HTTP: SPARQL 1.1 Protocol at /sparql, Cypher at /cypher, named queries, pages (read-only)."""
+    from kg.serve import serve as run_server
+
+    stderr.print(f"serving {build_dir} on http://{host}:{port}/ (read-only; Ctrl+C stops)", highlight=False)
+    try:
+        run_server(build_dir, host=host, port=port, base_iri=base_iri, timeout=timeout, max_rows=max_rows,
+                   max_request_bytes=max_request_bytes)
+    except KGError as exc:
+        _fail(exc)
+
 def main() -> None:
     app()
 
