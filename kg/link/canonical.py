@@ -30,6 +30,8 @@ from kg.link.normalize import _singular_word, clean_surface, digits_of, is_named
 FUZZY_THRESHOLD = 94.0
 FUZZY_MIN_LEN = 10
 FUZZY_TYPES = ("Method", "Task", "Metric")
+#: ratio from which two definitions of one short form are the same thing ("automated"/"automatic machine learning")
+ABBR_AGREE = 85.0
 _ABBR_PAREN = re.compile(r"^(?P<long>.+?)\s*\((?P<short>[^()]{1,15})\)$")
 
 
@@ -77,7 +79,9 @@ def _looks_like_abbreviation(short: str, long: str) -> bool:
     if not s or len(s) > len(lo) or not s[0].isalnum():
         return False
     words = re.findall(r"[a-z0-9]+", lo)
-    if not words or s[0] not in {w[0] for w in words}:
+    # Schwartz-Hearst: the long form starts with the short form's first letter ("decoder-only large language
+    # models (LLMs)" defines LLMs as "large language models", not as the whole phrase)
+    if not words or s[0] != words[0][0]:
         return False
     i = len(lo) - 1
     for c in reversed(s):
@@ -121,6 +125,9 @@ class Canonicaliser:
         #: short key -> long keys (type-free) -> papers defining it
         self.corpus_abbr: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         self.corpus_abbr_text: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        #: (paper, field, start, end) of a mention -> the long form it is a truncated span of
+        self.span_long: dict[tuple[str, str, int, int], str] = {}
+        self._agree_cache: dict[str, list[list[str]]] = {}
 
     # -- abbreviations ----------------------------------------------------------------------------
     def add_abbreviations(self, abbrs: Iterable[Abbreviation]) -> None:
@@ -137,6 +144,9 @@ class Canonicaliser:
     def _resolve(self, m: Mention, type_: str) -> tuple[str, str, str, str | None]:
         """(key, rule, detail, long form) of a mention after abbreviation resolution."""
         text = clean_surface(m.text)
+        long = self.span_long.get((m.paper, m.field, m.start, m.end))
+        if long:
+            return match_key(long, type_), "abbreviation", f"span inside the defined long form {long!r}", long
         paren = _ABBR_PAREN.match(text)
         if paren and _looks_like_abbreviation(paren["short"], paren["long"]):
             # "generative adversarial networks (GANs)" tagged as one span: the long form names it
@@ -151,15 +161,38 @@ class Canonicaliser:
                 return lk, "abbreviation", f"defined in {m.paper} as {text} = {long!r}", long
         elif short_key in self.corpus_abbr:
             longs = self.corpus_abbr[short_key]
-            if len(longs) == 1:
-                (lkey, papers), = longs.items()
-                long = sorted(self.corpus_abbr_text[short_key][lkey].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            if len(self._agreeing(short_key)) == 1:
+                papers = set().union(*longs.values())
+                texts: Counter = Counter()
+                for per_key in self.corpus_abbr_text[short_key].values():
+                    texts.update(per_key)
+                long = sorted(texts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
                 lk = match_key(long, type_)
                 if lk and lk != short_key:
                     where = ", ".join(sorted(papers)[:3]) + (" ..." if len(papers) > 3 else "")
                     return lk, "abbreviation", f"not defined in {m.paper}; every definition in the corpus agrees ({where}): {text} = {long!r}", long
         key = match_key(text, type_)
         return key, "normalised", f"same key {key!r}", None
+
+    def _agreeing(self, short_key: str) -> list[list[str]]:
+        """The long-form keys of a short form, grouped by agreement (same first letter, rapidfuzz ratio >=
+        :data:`ABBR_AGREE`: "automated"/"automatic machine learning" agree, "masked image modeling"/"mutual
+        information maximization" do not). One group means the short form is unambiguous in the corpus."""
+        cached = self._agree_cache.get(short_key)
+        if cached is not None:
+            return cached
+        longs = self.corpus_abbr.get(short_key, {})
+        order = sorted(longs, key=lambda k: (-len(longs[k]), k))
+        groups: list[list[str]] = []
+        for k in order:
+            for g in groups:
+                if g[0][:1] == k[:1] and fuzz.ratio(g[0], k) >= ABBR_AGREE:
+                    g.append(k)
+                    break
+            else:
+                groups.append([k])
+        self._agree_cache[short_key] = groups
+        return groups
 
     # -- clustering -------------------------------------------------------------------------------
     def canonicalise(self, mentions: list[Mention]) -> dict[str, Entity]:
@@ -212,6 +245,16 @@ class Canonicaliser:
         for n in nodes:
             uf.find(n)
         fuzzy_notes = self._fuzzy_union(nodes, uf)
+        # long forms that define one short form in agreeing words name one thing
+        for short_key in sorted(self.corpus_abbr):
+            for group in self._agreeing(short_key):
+                for other in group[1:]:
+                    for t in sorted({n[0] for n in nodes}):
+                        if (t, group[0]) in nodes and (t, other) in nodes:
+                            uf.union((t, group[0]), (t, other))
+                            fuzzy_notes.setdefault(
+                                (t, other), f"abbreviation: {other!r} and {group[0]!r} both define the short form {short_key!r}"
+                            )
 
         clusters: dict[tuple[str, str], list[_Node]] = defaultdict(list)
         for nk in sorted(nodes):
@@ -277,7 +320,8 @@ class Canonicaliser:
                 for surface, count in sorted(n.surfaces.items()):
                     rule, detail = n.reasons[surface]
                     if (n.type, n.key) in fuzzy_notes and n.key != key:
-                        rule, detail = "fuzzy", fuzzy_notes[(n.type, n.key)]
+                        detail = fuzzy_notes[(n.type, n.key)]
+                        rule = detail.split(":", 1)[0]
                     merges.append({"surface": surface, "key": n.key, "rule": rule, "detail": detail, "mentions": count})
             for long in sorted(longs - set(surfaces)):
                 merges.append({"surface": long, "key": match_key(long, type_), "rule": "abbreviation",

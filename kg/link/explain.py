@@ -116,8 +116,12 @@ def find_duplicates(graph: KnowledgeGraph) -> list[dict[str, Any]]:
     definition of that short form in the corpus agrees (an ambiguous short form such as MIM is not a duplicate).
     """
     index: dict[tuple[str, str], set[str]] = defaultdict(set)
+    forms: dict[str, list[str]] = {}
     for e in graph.entities.values():
-        for s in [e.name, *e.aliases]:
+        # short forms are compared through their definitions below: one short form may name two things
+        shorts = {mg["surface"] for mg in e.merges if mg.get("rule") == "abbreviation" and " " not in mg["surface"] and len(mg["surface"]) <= 12}
+        forms[e.id] = [s for s in [e.name, *e.aliases] if s not in shorts or s == e.name]
+        for s in forms[e.id]:
             k = _loose(s)
             if k:
                 index[(e.type, k)].add(e.id)
@@ -131,14 +135,15 @@ def find_duplicates(graph: KnowledgeGraph) -> list[dict[str, Any]]:
         ids_sorted = sorted(ids)
         for b in ids_sorted[1:]:
             flag(ids_sorted[0], b, f"same spelling up to case/hyphenation: {k!r}")
-        if k.endswith("s") and (type_, k[:-1]) in index:
-            for a in ids:
-                for b in index[(type_, k[:-1])]:
-                    flag(a, b, f"plural: {k!r} / {k[:-1]!r}")
-        if k.endswith("es") and (type_, k[:-2]) in index:
-            for a in ids:
-                for b in index[(type_, k[:-2])]:
-                    flag(a, b, f"plural: {k!r} / {k[:-2]!r}")
+    for e in graph.entities.values():
+        for s in forms[e.id]:
+            # a plural is a lower-case "s" glued to a word ("GANs", "networks"), not a size suffix ("RaftMLP-S")
+            if not re.search(r"[A-Za-z]s$", s):
+                continue
+            k = _loose(s)
+            for sing in (k[:-1], k[:-2] if k.endswith("es") else None):
+                for b in index.get((e.type, sing), ()) if sing else ():
+                    flag(e.id, b, f"plural: {s!r} / {sing!r}")
 
     # defined abbreviations: "long (SHORT)" over two adjacent mentions of one paper
     by_paper: dict[tuple[str, str], list] = defaultdict(list)
@@ -154,7 +159,12 @@ def find_duplicates(graph: KnowledgeGraph) -> list[dict[str, Any]]:
         text = paper.field_text(fld) or ""
         ms.sort(key=lambda m: (m.start, m.end))
         for a, b in zip(ms, ms[1:]):
-            if text[a.end : b.start].strip() == "(" and text[b.end : b.end + 1] == ")" and len(b.text) < len(a.text):
+            if (
+                text[a.end : b.start].strip() == "("
+                and text[b.end : b.end + 1] == ")"
+                and len(b.text) < len(a.text)
+                and b.text[:1].casefold() == a.text.lstrip()[:1].casefold()
+            ):
                 defs[_loose(b.text).rstrip("s")].add(_loose(a.text).rstrip("s"))
                 found.append((a, b))
     for a, b in found:

@@ -6,7 +6,7 @@ import logging
 from collections import Counter, defaultdict
 from dataclasses import replace
 
-from kg.extract.document import PaperExtraction
+from kg.extract.document import Abbreviation, PaperExtraction
 from kg.graph.model import FIELDS, KnowledgeGraph, Mention, Paper
 from kg.link.canonical import FUZZY_THRESHOLD, Canonicaliser, abbreviations_from_mentions
 from kg.link.context import PaperContext
@@ -40,6 +40,27 @@ def _valid_mentions(paper: Paper, ex: PaperExtraction) -> tuple[list[Mention], i
             continue
         dedup.append(m)
     return dedup, bad
+
+
+def _paper_abbreviations(ctx: PaperContext, canon: Canonicaliser) -> list[Abbreviation]:
+    """The paper's definitions, reconciled with its mentions.
+
+    Where a mention ends right before "(SHORT)", the definition and that mention must name one entity: a mention
+    covering the extracted long form becomes the long form ("deep convolutional encoder-decoder neural networks
+    (DCNN)"), and a mention inside it is resolved to the extracted long form.
+    """
+    by_short = {(a.field, a.short_start): a for a in ctx.extraction.abbreviations if a.paper in (ctx.id, "")}
+    out: dict[tuple[str, int], Abbreviation] = {}
+    for pair in abbreviations_from_mentions(ctx.id, ctx.mentions, ctx.texts):
+        ext = by_short.get((pair.field, pair.short_start))
+        if ext is None or pair.long_start <= ext.long_start:
+            out[(pair.field, pair.short_start)] = pair
+        else:
+            out[(pair.field, pair.short_start)] = replace(ext, paper=ctx.id)
+            canon.span_long[(ctx.id, pair.field, pair.long_start, pair.long_end)] = ext.long
+    for k, a in by_short.items():
+        out.setdefault(k, replace(a, paper=ctx.id))
+    return [out[k] for k in sorted(out, key=lambda k: (FIELDS.index(k[0]) if k[0] in FIELDS else 9, k[1]))]
 
 
 def link(
@@ -84,10 +105,7 @@ def link(
 
     canon = Canonicaliser(previous)
     for ctx in ctxs:
-        abbrs = list(ctx.extraction.abbreviations)
-        have = {(a.field, a.short_start) for a in abbrs}
-        abbrs += [a for a in abbreviations_from_mentions(ctx.id, ctx.mentions, ctx.texts) if (a.field, a.short_start) not in have]
-        canon.add_abbreviations(sorted(abbrs, key=lambda a: (FIELDS.index(a.field) if a.field in FIELDS else 9, a.short_start)))
+        canon.add_abbreviations(_paper_abbreviations(ctx, canon))
     all_mentions = [m for ctx in ctxs for m in ctx.mentions]
     entities = canon.canonicalise(all_mentions)
 

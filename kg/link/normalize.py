@@ -64,7 +64,7 @@ _BRITISH_WORDS = {"normalisation", "optimisation", "generalisation", "regularisa
 #: version / size suffixes (kept in the key, stripped by :func:`variant_bases`)
 _SIZE_WORDS = r"(?:base|large|small|tiny|huge|giant|mini|medium|xl|xxl|xs|nano|lite|pro|instruct|chat)"
 _VERSION_SUFFIX = re.compile(
-    r"(?:[\s\-_]+(?:v(?:er(?:sion)?)?\.?\s?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)*[a-z]{0,2}|\d+(?:\.\d+)?[kmbt]|" + _SIZE_WORDS + r"|[ivx]{1,4})"
+    r"(?:[\s\-_]+(?:v(?:er(?:sion)?)?\.?\s?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)*[a-z]{0,2}|\d+(?:\.\d+)?[kmbt]|" + _SIZE_WORDS + r"|[ivx]{1,4}|(?-i:[SMLBHTG]))"
     r"|v\d+(?:\.\d+)*|(?<=[A-Za-z]{3})\d+(?:\.\d+)*[a-z]?|\+\+)$",
     re.I,
 )
@@ -95,12 +95,11 @@ def is_named(text: str) -> bool:
 
 
 def is_proper_name(text: str) -> bool:
-    """Stricter than :func:`is_named`: a digit, a word with an inner capital (``ImageNet``, ``COCO``), or one
-    capitalised word (``Transformer``); title-cased phrases ("Generative Adversarial") are not names."""
-    words = text.split()
-    if re.search(r"\d", text) or any(re.search(r"[A-Z]", w[1:]) for w in words):
-        return True
-    return len(words) == 1 and text[:1].isupper()
+    """Stricter than :func:`is_named`: a digit or a word with an inner capital (``ImageNet``, ``COCO``, ``GPT-4``).
+
+    A capitalised word alone is not enough: sentence-initial "Diffusion models" is not a name "Diffusion".
+    """
+    return bool(re.search(r"\d", text) or any(re.search(r"[A-Z]", w[1:]) for w in re.split(r"[\s\-_/]+", text)))
 
 
 def _singular_word(w: str) -> str:
@@ -139,6 +138,10 @@ def strip_generic_head(text: str, type_: str | None) -> str:
     for head in GENERIC_HEADS.get(type_, ()):
         if low.endswith(" " + head) or low.endswith("-" + head):
             rest = text[: -len(head) - 1].strip(" -")
+            # for models and methods only a one-word name sheds its head ("BERT model", "ResNet architecture"):
+            # in longer phrases the head is part of the name ("Pyramid-context ENcoder Network")
+            if type_ in ("Model", "Method") and " " in rest:
+                continue
             if rest and is_proper_name(rest) and not _SIZE_ONLY.fullmatch(rest):
                 return rest
     return text
