@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _DASHES = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uFE58\uFE63\uFF0D]")
 _QUOTES = re.compile(r"[\u2018\u2019\u201A\u201B\u2032\u00B4`]")
@@ -70,6 +71,7 @@ _VERSION_SUFFIX = re.compile(
 )
 
 
+@lru_cache(maxsize=262144)
 def clean_surface(text: str) -> str:
     """NFKC, unify dashes and quotes, drop control/bidi characters, trim edge punctuation and leading articles."""
     t = unicodedata.normalize("NFKC", text)
@@ -150,6 +152,7 @@ def strip_generic_head(text: str, type_: str | None) -> str:
 _SIZE_ONLY = re.compile(r"\d+(?:\.\d+)?\s*[kmbt]?", re.I)
 
 
+@lru_cache(maxsize=262144)
 def normal_form(text: str, type_: str | None = None) -> str:
     """The readable normal form behind :func:`match_key`: lower case, singular, words joined by single hyphens."""
     t = clean_surface(text)
@@ -164,6 +167,7 @@ def normal_form(text: str, type_: str | None = None) -> str:
     return "-".join(words)
 
 
+@lru_cache(maxsize=262144)
 def match_key(text: str, type_: str | None = None) -> str:
     """The identity key of a surface within a type: two surfaces name one entity when their keys are equal.
 
@@ -193,6 +197,12 @@ def digits_of(key: str) -> str:
 
 
 def variant_bases(text: str) -> list[str]:
+    """Surfaces this one is a version/size variant of, nearest first (see :func:`_variant_bases`)."""
+    return list(_variant_bases(text))
+
+
+@lru_cache(maxsize=65536)
+def _variant_bases(text: str) -> tuple[str, ...]:
     """Surfaces this one is a version/size variant of, nearest first (``Qwen2.5-VL-7B`` -> ``Qwen2.5-VL``, ...).
 
     Only suffixes are stripped: a version or size after a separator (``-50``, `` v2``, ``-large``, ``-7B``), a
@@ -210,4 +220,5 @@ def variant_bases(text: str) -> list[str]:
             break
         out.append(base)
         t = base
-    return out
+    return tuple(out)
+
