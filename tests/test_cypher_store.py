@@ -1,0 +1,209 @@
+"""The embedded Cypher store (real LadybugDB): schema, COPY load, atomic rebuild, read-only queries, renderers, CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+import ladybug
+import pytest
+from typer.testing import CliRunner
+
+from kg.cypher import cypher, cypher_with_columns, db_path, render_csv, render_json, write_store
+from kg.cypher.schema import ddl_text, NODE_TABLES
+from kg.cypher.store import _database, check_read_only, close_all
+from kg.cypher.synthetic import HOSTILE_STRINGS, synthetic_graph
+from kg.errors import BuildDirError, QueryError, QueryRefusedError, QueryTimeoutError, StoreError
+from kg.graph.io import save_graph
+from kg.graph.model import ENTITY_TYPES, Relation
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return synthetic_graph(120, seed=3, hostile=True)
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory, graph) -> Path:
+    out = tmp_path_factory.mktemp("cypher-store")
+    save_graph(graph, out)
+    write_store(graph, out)
+    return out
+
+
+def test_schema_file_is_generated_from_the_declaration_and_runs(tmp_path):
+    text = (ROOT / "schemas" / "cypher" / "schema.cypher").read_text(encoding="utf-8")
+    assert text == ddl_text(), "schemas/cypher/schema.cypher is stale: regenerate it from kg.cypher.schema.ddl_text()"
+    db = ladybug.Database(str(tmp_path / "x.lbug"))
+    conn = ladybug.Connection(db)
+    body = "\n".join(l for l in text.splitlines() if not l.startswith("//"))
+    for stmt in filter(str.strip, body.split(";")):
+        conn.execute(stmt)
+    tables = {row[1]: row[2] for row in conn.execute("CALL show_tables() RETURN *").get_all()}
+    assert {t for t, kind in tables.items() if kind == "NODE"} == set(NODE_TABLES)
+    assert {"PROPOSES", "CO_MENTIONED", "HAS_CODE", "MENTIONS", "HAS_RESULT", "ON_DATASET"} <= set(tables)
+    conn.close()
+    db.close()
+
+
+def test_counts_agree_with_the_graph_model(store_dir, graph):
+    stats = graph.stats()
+    assert cypher(store_dir, "MATCH (p:Paper) RETURN count(p) AS n")[0]["n"] == stats["papers"]
+    for t in ENTITY_TYPES:
+        assert cypher(store_dir, f"MATCH (e:{t}) RETURN count(e) AS n")[0]["n"] == stats["entities"][t]
+    for rtype, n in stats["relations"].items():
+        assert cypher(store_dir, f"MATCH ()-[r:{rtype}]->() RETURN count(r) AS n")[0]["n"] == n, rtype
+    assert cypher(store_dir, "MATCH (r:Result) RETURN count(r) AS n")[0]["n"] == stats["results"]
+    assert cypher(store_dir, "MATCH (r:Repository) RETURN count(r) AS n")[0]["n"] == stats["repositories"]
+    mentions = Counter((m.paper, m.entity) for m in graph.mentions if m.entity)
+    rows = cypher(store_dir, "MATCH (p:Paper)-[m:MENTIONS]->(e) RETURN p.id AS p, e.id AS e, m.count AS n")
+    assert {(r["p"], r["e"]): r["n"] for r in rows} == dict(mentions)
+
+
+def test_relation_properties_and_endpoints_round_trip(store_dir, graph):
+    rows = cypher(
+        store_dir,
+        "MATCH (a)-[r]->(b) WHERE r.id IS NOT NULL RETURN r.id AS id, label(r) AS type, a.id AS s, b.id AS t, "
+        "r.support AS support, r.confidence AS conf, r.sentences AS sentences, r.evidence AS evidence",
+    )
+    assert len(rows) == len(graph.relations)
+    for row in rows:
+        rel: Relation = graph.relations[row["id"]]
+        assert (row["type"], row["s"], row["t"]) == (rel.type, rel.source, rel.target)
+        assert row["support"] == rel.support and row["conf"] == pytest.approx(rel.confidence)
+        assert row["sentences"] == [e.sentence for e in rel.evidence]
+        assert json.loads(row["evidence"]) == [e.to_dict() for e in rel.evidence]
+
+
+def test_hostile_text_round_trips_and_parameters_stay_data(store_dir, graph):
+    titles = {p.id: p.title for p in graph.papers.values()}
+    for text in HOSTILE_STRINGS:
+        ids = sorted(pid for pid, t in titles.items() if t == text)
+        assert ids, "the synthetic graph should hold every hostile string"
+        rows = cypher(store_dir, "MATCH (p:Paper) WHERE p.title = $t RETURN p.id AS id, p.title AS title", {"t": text})
+        assert sorted(r["id"] for r in rows) == ids
+        assert all(r["title"] == text for r in rows)
+    names = cypher(store_dir, "MATCH (e:Model) RETURN e.id AS id, e.name AS name, e.aliases AS aliases")
+    for r in names:
+        assert r["name"] == graph.entities[r["id"]].name and r["aliases"] == graph.entities[r["id"]].aliases
+
+
+def test_rebuild_replaces_the_store_and_a_failed_build_keeps_the_old_one(tmp_path, graph):
+    small = synthetic_graph(10, seed=1)
+    write_store(small, tmp_path)
+    assert cypher(tmp_path, "MATCH (p:Paper) RETURN count(p) AS n")[0]["n"] == 10
+    path = write_store(graph, tmp_path)
+    assert path == db_path(tmp_path)
+    assert cypher(tmp_path, "MATCH (p:Paper) RETURN count(p) AS n")[0]["n"] == len(graph.papers)
+    broken = synthetic_graph(5, seed=2)
+    bad = Relation(id="rel:bad", type="PROPOSES", source="arxiv:nope", target=next(iter(broken.entities)))
+    broken.relations[bad.id] = bad
+    with pytest.raises(StoreError, match="arxiv:nope"):
+        write_store(broken, tmp_path)
+    assert cypher(tmp_path, "MATCH (p:Paper) RETURN count(p) AS n")[0]["n"] == len(graph.papers)
+    assert sorted(p.name for p in (tmp_path / "cypher").iterdir()) == ["graph.lbug"]  # no temporary left behind
+    close_all()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "CREATE (p:Paper {id: 'x'})",
+        "MATCH (p:Paper) SET p.title = 'x'",
+        "match (p:Paper) detach delete p",
+        "MATCH (p:Paper) WITH p MERGE (q:Paper {id: p.id + 'x'})",
+        "MATCH (p:Paper) REMOVE p.title",
+        "DROP TABLE Paper",
+        "COPY Paper FROM '/etc/passwd'",
+        "LOAD FROM '/etc/passwd' RETURN *",
+        "INSTALL httpfs",
+        "ATTACH 'x.lbug' AS other",
+        "CALL threads=1",
+        "CALL create_fts_index('Paper', 'idx', ['title'])",
+        "MATCH (p) RETURN p /* comment */ ; CREATE (q:Paper {id: 'y'})",
+        "COPY (MATCH (p:Paper) RETURN p.id) TO '/tmp/out.csv'",
+    ],
+)
+def test_writing_queries_are_refused(store_dir, query):
+    with pytest.raises(QueryRefusedError, match="allow"):
+        cypher(store_dir, query)
+
+
+def test_keywords_inside_strings_labels_and_properties_are_not_refused(store_dir):
+    q = (
+        "MATCH (p:Paper) WHERE p.title <> 'CREATE (x) SET x.a = 1 // DELETE' AND p.id <> \"MERGE\" "
+        "// a comment saying DROP TABLE Paper\n"
+        "RETURN count(*) AS n"
+    )
+    rows = cypher(store_dir, q)
+    assert rows[0]["n"] > 0
+    assert cypher(store_dir, "CALL show_tables() RETURN count(*) AS n")[0]["n"] >= len(NODE_TABLES)
+
+
+def test_read_only_is_enforced_by_the_engine_too(store_dir):
+    db = _database(db_path(store_dir), read_only=True)
+    conn = ladybug.Connection(db)
+    with pytest.raises(RuntimeError, match="read-only"):
+        conn.execute("CREATE (p:Paper {id: 'sneaky'})")
+    conn.close()
+    assert cypher(store_dir, "MATCH (p:Paper {id: 'sneaky'}) RETURN count(p) AS n")[0]["n"] == 0
+
+
+def test_allow_write_writes(tmp_path):
+    write_store(synthetic_graph(5, seed=4), tmp_path)
+    cypher(tmp_path, "CREATE (p:Paper {id: $id, title: $t})", {"id": "new:1", "t": "x'y"}, allow_write=True)
+    assert cypher(tmp_path, "MATCH (p:Paper {id: 'new:1'}) RETURN p.title AS t") == [{"t": "x'y"}]
+    close_all()
+
+
+def test_errors_are_clear(store_dir, tmp_path):
+    with pytest.raises(BuildDirError, match="kg build"):
+        cypher(tmp_path, "MATCH (n) RETURN n")
+    with pytest.raises(QueryError, match="failed"):
+        cypher(store_dir, "MATCH (p:Paper) RETURN p.no_such_property")
+    with pytest.raises(QueryTimeoutError):
+        cypher(
+            store_dir,
+            "MATCH (a:Paper), (b:Paper), (c:Paper), (e:Paper) WHERE a.title + b.title < c.title + e.title RETURN count(*)",
+            timeout=0.2,
+        )
+
+
+def test_check_read_only_accepts_plain_reads():
+    check_read_only("MATCH (p:Paper)-[:PROPOSES]->(m:Model) WHERE m.name CONTAINS $q RETURN p, m.setting LIMIT 5")
+    check_read_only("MATCH (p:Creator) RETURN p.delete, $set")
+    check_read_only("MATCH (p:Paper {id: $id}) RETURN {set: 1, create: 2} AS m")
+
+
+def test_renderers_round_trip(store_dir):
+    cols, rows = cypher_with_columns(
+        store_dir, "MATCH (p:Paper) RETURN p.id AS id, p.title AS title, p.authors AS authors, p.year AS year ORDER BY id"
+    )
+    assert cols == ["id", "title", "authors", "year"]
+    assert json.loads(render_json(rows, cols)) == rows
+    parsed = list(csv.reader(io.StringIO(render_csv(rows, cols), newline="")))
+    assert parsed[0] == cols
+    assert [r[1] for r in parsed[1:]] == [r["title"] for r in rows]  # newlines, quotes, 10k chars survive
+    assert [json.loads(r[2]) for r in parsed[1:]] == [r["authors"] for r in rows]
+    cols, rows = cypher_with_columns(store_dir, "MATCH (p:Paper) WHERE p.id = 'none' RETURN p.id AS id")
+    assert render_csv(rows, cols).splitlines() == ["id"] and json.loads(render_json(rows, cols)) == []
+
+
+def test_cli(store_dir):
+    from kg.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["cypher", str(store_dir), "MATCH (p:Paper) WHERE p.title = $t RETURN p.id AS id",
+                              "--param", f"t={HOSTILE_STRINGS[1]}", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) and all(set(r) == {"id"} for r in json.loads(res.stdout))
+    res = runner.invoke(app, ["cypher", str(store_dir), "MATCH (p:Paper) RETURN p.id AS id LIMIT $n", "-p", "n=2", "-f", "csv"])
+    assert res.exit_code == 0 and len(res.stdout.splitlines()) == 3
+    res = runner.invoke(app, ["cypher", str(store_dir), "MATCH (p:Paper) DETACH DELETE p"])
+    assert res.exit_code == 1 and "--allow-write" in res.output
+    assert cypher(store_dir, "MATCH (p:Paper) RETURN count(p) AS n")[0]["n"] > 0
