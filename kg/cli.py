@@ -297,6 +297,42 @@ def serve(
     except KGError as exc:
         _fail(exc)
 
+# ----------------------------------------------------------------------------------------------
+# view (interactive graph views and static pictures: kg.viz)
+# ----------------------------------------------------------------------------------------------
+@app.command("view")
+def view_cmd(
+    build_dir: Path = typer.Argument(..., help="A build directory."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="HTML file to write (default: DIR/views/<view>.html)."),
+    top: int = typer.Option(200, "--top", min=1, help="Most nodes to show (overview: the N most connected entities)."),
+    entity: Optional[str] = typer.Option(None, "--entity", "-e", help="Ego network of this entity (id, name or any alias)."),
+    depth: int = typer.Option(1, "--depth", min=1, max=2, help="Depth of the ego network: 1 or 2."),
+    paper: Optional[str] = typer.Option(None, "--paper", help="A paper (id, arXiv id, DOI or title) with what it proposes, uses and reports."),
+    types: Optional[str] = typer.Option(None, "--type", "-t", help="Only these node types, e.g. Dataset,Model (also Paper, Repository, Result)."),
+    sparql: Optional[str] = typer.Option(None, "--sparql", help="Show the nodes a SPARQL SELECT returns (pairs in a row become edges)."),
+    cypher: Optional[str] = typer.Option(None, "--cypher", help="Show the nodes a Cypher query returns (pairs in a row become edges)."),
+    name: Optional[str] = typer.Option(None, "--name", "-n", help="Show the nodes a named query from queries/ returns."),
+    param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="Query parameter NAME=VALUE (repeatable)."),
+    png: Optional[Path] = typer.Option(None, "--png", help="Also draw a static picture (.png, .svg or .pdf)."),
+) -> None:
+    """Write an interactive, offline HTML view of the graph (overview, ego network, paper or query result)."""
+    from kg.viz.render import default_view_path, render_view
+
+    params = parse_params(param)
+    try:
+        path = out or default_view_path(build_dir, entity=entity, paper=paper, sparql=sparql, cypher=cypher, name=name)
+        res = render_view(
+            build_dir, path, top=top, entity=entity, depth=depth, paper=paper, types=types,
+            sparql=sparql, cypher=cypher, name=name, png=png, params=params,
+        )
+    except KGError as exc:
+        _fail(exc)
+    stderr.print(f"wrote {res.path} ({res.nodes} nodes, {res.edges} edges)", highlight=False)
+    if res.png:
+        stderr.print(f"wrote {res.png}", highlight=False)
+    sys.stdout.write(f"{res.path}\n")
+
+
 def main() -> None:
     app()
 

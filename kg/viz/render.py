@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from kg.errors import InputError
 from kg.graph.io import load_graph
-from kg.graph.model import KnowledgeGraph
+from kg.graph.model import KnowledgeGraph, stable_hash
 from kg.viz.page import render_html
 from kg.viz.payload import view_payload
 from kg.viz.query import query_view
@@ -146,3 +147,31 @@ def render_view(
         png=pic,
         payload=payload,
     )
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:60]
+    return slug or "x"
+
+
+def default_view_path(
+    build_dir: str | os.PathLike[str],
+    *,
+    entity: str | None = None,
+    paper: str | None = None,
+    sparql: str | None = None,
+    cypher: str | None = None,
+    name: str | None = None,
+) -> Path:
+    """Where ``kg view`` writes when no ``-o`` is given: ``DIR/views/<overview|entity-…|paper-…|query-…>.html``."""
+    if entity:
+        stem = f"entity-{_slug(entity)}"
+    elif paper:
+        stem = f"paper-{_slug(paper)}"
+    elif name:
+        stem = f"query-{_slug(name)}"
+    elif sparql or cypher:
+        stem = "query-" + stable_hash(sparql or "", cypher or "", length=10)
+    else:
+        stem = "overview"
+    return Path(build_dir) / "views" / f"{stem}.html"
