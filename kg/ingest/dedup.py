@@ -88,7 +88,8 @@ class Deduplicator:
         if target is None:
             idx = len(self.papers)
             self.papers.append(p)
-            self._register(idx)
+            for k in keys:
+                self._index.setdefault(k, idx)
             return True
         self._merge(target, p)
         self._register(target)

@@ -49,6 +49,7 @@ _MATH = re.compile(r"(?<!\\)\$\$?(.+?)(?<!\\)\$\$?", re.S)
 _SCRIPT = re.compile(r"([\^_])\{([^{}]*)\}")
 _QUOTES = re.compile(r"``|''")
 _BRACE = re.compile(r"(?<!\\)[{}]")
+_TILDE = re.compile(r"(?<!\S)~|~(?!\S)|(?<=\w)~(?=\w)")
 
 
 def _accent(m: re.Match) -> str:
@@ -86,18 +87,26 @@ def clean_latex(text: str) -> str:
     t = clean_whitespace(text)
     if "\\" not in t and "$" not in t and "--" not in t and "`" not in t and "~" not in t:
         return t
-    t = _HREF.sub(r"\2 (\1)", t)
-    for _ in range(3):  # nested \emph{\textbf{x}}
-        t2 = _KEEP.sub(r"\1", _FONT_GROUP.sub(r"\1", t))
-        if t2 == t:
-            break
-        t = t2
-    t = _ACCENT.sub(_accent, t)
-    t = _MATH.sub(_math, t)
-    t = _QUOTES.sub('"', t)
-    t = t.replace("---", "\u2014").replace("--", "\u2013")
-    t = _CMD.sub(_command, t)
-    t = _BRACE.sub("", t)
-    t = _ESC.sub(lambda m: _ESCAPES[m.group(1)], t)
-    t = re.sub(r"(?<!\S)~|~(?!\S)|(?<=\w)~(?=\w)", " ", t)  # ~ is a non-breaking space in LaTeX
+    if "\\" in t:
+        t = _HREF.sub(r"\2 (\1)", t)
+        for _ in range(3):  # nested \emph{\textbf{x}}
+            t2 = _KEEP.sub(r"\1", _FONT_GROUP.sub(r"\1", t))
+            if t2 == t:
+                break
+            t = t2
+        t = _ACCENT.sub(_accent, t)
+    if "$" in t:
+        t = _MATH.sub(_math, t)
+    if "`" in t:
+        t = _QUOTES.sub('"', t)
+    if "--" in t:
+        t = t.replace("---", "\u2014").replace("--", "\u2013")
+    if "\\" in t:
+        t = _CMD.sub(_command, t)
+    if "{" in t or "}" in t:
+        t = _BRACE.sub("", t)
+    if "\\" in t:
+        t = _ESC.sub(lambda m: _ESCAPES[m.group(1)], t)
+    if "~" in t:
+        t = _TILDE.sub(" ", t)  # ~ is a non-breaking space in LaTeX
     return clean_whitespace(t)

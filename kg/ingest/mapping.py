@@ -27,6 +27,9 @@ class RecordRejected(Exception):
 
 ABSTRACT_KEYS = ("abstract", "summary", "paperabstract", "abstracttext")
 _DATE = re.compile(r"^\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_RFC2822 = re.compile(r"\b(\d{1,2}) ([A-Za-z]{3}) (\d{4})\b")
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                      "dec"), 1)}
 
 
 def _lower_keys(d: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +75,10 @@ def _date(v: Any) -> str | None:
     m = _DATE.match(v)
     if m:
         return "-".join(g for g in m.groups() if g)
-    try:  # RFC 2822, as in arXiv version stamps ("Mon, 2 Apr 2007 19:18:42 GMT")
+    m = _RFC2822.search(v)
+    if m and m.group(2).lower() in _MONTHS:  # arXiv version stamps: "Mon, 2 Apr 2007 19:18:42 GMT"
+        return f"{m.group(3)}-{_MONTHS[m.group(2).lower()]:02d}-{int(m.group(1)):02d}"
+    try:
         return email.utils.parsedate_to_datetime(v).date().isoformat()
     except (TypeError, ValueError, IndexError):
         return None

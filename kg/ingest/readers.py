@@ -23,7 +23,7 @@ class Raw:
 
     line: int
     data: dict[str, Any]
-    from_json: bool = False  #: decoded from JSON (so it may hold NaN or lone surrogates to repair)
+    from_json: bool = False  #: decoded from JSON and its text shows NaN/Infinity or a surrogate escape to repair
 
 
 @dataclass
@@ -60,9 +60,13 @@ def _unwrap(obj: Any) -> list[Any] | None:
     return None
 
 
-def _as_record(line: int, value: Any, what: str) -> Event:
+# Only JSON text holding these can decode to NaN/Infinity or a lone surrogate; others skip the repair walk.
+_MAY_NEED_REPAIR = re.compile(r"\\u[dD][89a-fA-F]|NaN|Infinity")
+
+
+def _as_record(line: int, value: Any, what: str, repair: bool = True) -> Event:
     if isinstance(value, dict):
-        return Raw(line, value, True)
+        return Raw(line, value, repair)
     return Bad(line, "not-an-object", f"The {what} is a JSON {type(value).__name__}, not an object with paper fields.")
 
 
@@ -84,12 +88,13 @@ def read_json_lines(path: Path) -> Iterator[Event]:
             yield Bad(ln.number, "invalid-json", f"The line is not valid JSON ({e.msg} at column {e.colno}).",
                       ln.offset + len(ln.text[: e.pos].encode("utf-8")))
             continue
+        repair = _MAY_NEED_REPAIR.search(ln.text) is not None
         items = _unwrap(value)
         if items is None:
-            yield _as_record(ln.number, value, "line")
+            yield _as_record(ln.number, value, "line", repair)
         else:
             for item in items:
-                yield _as_record(ln.number, item, "record")
+                yield _as_record(ln.number, item, "record", repair)
 
 
 # -- JSON documents ------------------------------------------------------------------------------
@@ -193,7 +198,7 @@ def read_json_document(path: Path) -> Iterator[Event]:
             if k < len(bad_chars) and bad_chars[k] < end:
                 yield _not_utf8(index, bad[k][1])
                 continue
-            yield _as_record(index, value, f"record #{index}")
+            yield _as_record(index, value, f"record #{index}", _MAY_NEED_REPAIR.search(text, start, end) is not None)
     except json.JSONDecodeError as e:
         where = f"line {e.lineno} column {e.colno}"
         hint = f" (byte {bad[0][1]} is not UTF-8)" if bad and bad_chars[0] <= e.pos else ""

@@ -29,8 +29,19 @@ def normalise_title(title: str) -> str:
     """
     t = unicodedata.normalize("NFKC", title or "").casefold()
     # Punctuation becomes a space (not nothing) so "Text-to-Image" and "Text to Image" meet.
-    t = "".join(" " if unicodedata.category(c).startswith("P") else c for c in t)
-    return " ".join(t.split())
+    return " ".join(t.translate(_PUNCT_TO_SPACE).split())
+
+
+class _PunctToSpace(dict):
+    """A ``str.translate`` table mapping every Unicode punctuation character to a space, built lazily."""
+
+    def __missing__(self, cp: int) -> int | str:
+        v: int | str = " " if unicodedata.category(chr(cp)).startswith("P") else cp
+        self[cp] = v
+        return v
+
+
+_PUNCT_TO_SPACE = _PunctToSpace()
 
 
 def clean_whitespace(text: str) -> str:
@@ -92,6 +103,7 @@ def repair_value(value: Any, path: str, repairs: list[tuple[str, str]]) -> Any:
 # A URL ends at whitespace, at a brace (LaTeX \href{..}{..} and \url{..} remnants), at quotes or angle brackets,
 # or at a backslash (``flan\_nas`` inside the second brace group is LaTeX, not URL).
 _URL = re.compile(r"""(?:https?://|(?<![\w/.@])(?:www\.|github\.com/|gitlab\.com/|huggingface\.co/))[^\s{}<>"'\\`|^]+""", re.I)
+_URL_HINTS = ("://", "www.", "github.com/", "gitlab.com/", "huggingface.co/")
 _TRAIL = ".,;:!?'\"*"
 _LATEX_ESC = re.compile(r"\\([_%&#~])")
 _PAIRS = {")": "(", "]": "["}
@@ -123,7 +135,10 @@ def find_links(*texts: str | None) -> list[str]:
     seen: set[str] = set()
     out: list[str] = []
     for text in texts:
-        if not text or ("://" not in text and "." not in text):
+        if not text:
+            continue
+        low = text.lower()
+        if not any(h in low for h in _URL_HINTS):
             continue
         if "\\" in text:  # LaTeX escapes inside URLs (\href{..flan\_nas}) are not part of the address
             text = _LATEX_ESC.sub(r"\1", text)
