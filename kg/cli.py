@@ -153,6 +153,36 @@ def export(
 # ----------------------------------------------------------------------------------------------
 
 # ----------------------------------------------------------------------------------------------
+# sparql (RDF and SPARQL: kg.rdf)
+# ----------------------------------------------------------------------------------------------
+@app.command("sparql")
+def sparql_cmd(
+    build_dir: Optional[Path] = typer.Argument(None, help="A build directory (not needed with --list)."),
+    query: Optional[str] = typer.Argument(None, help="A SPARQL query; bind ?name variables with --param name=value."),
+    file: Optional[Path] = typer.Option(None, "--file", help="Read the query from this file."),
+    name: Optional[str] = typer.Option(None, "--name", "-n", help="Run a named query from queries/ (see --list)."),
+    param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="Query parameter NAME=VALUE (repeatable)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json (W3C SPARQL results JSON), csv, tsv or xml."),
+    timeout: float = typer.Option(30.0, "--timeout", help="Stop the query after this many seconds."),
+    allow_update: bool = typer.Option(False, "--allow-update", help="Allow SPARQL updates (INSERT/DELETE/LOAD/...) and SERVICE."),
+    list_: bool = typer.Option(False, "--list", help="List the named SPARQL queries and exit."),
+) -> None:
+    """Ask the SPARQL store of a build directory; read-only unless --allow-update."""
+    from kg.rdf.commands import list_sparql_queries, run_sparql_command
+
+    try:
+        if list_:
+            out = list_sparql_queries().render("table" if fmt == "table" else fmt)
+        else:
+            if build_dir is None:
+                raise typer.BadParameter("Give a build directory (or --list).")
+            out = run_sparql_command(build_dir, query, file, name, parse_params(param), allow_update, timeout, fmt)
+    except KGError as exc:
+        _fail(exc)
+    sys.stdout.write(out)
+
+
+# ----------------------------------------------------------------------------------------------
 # cypher / push (property graph and Cypher: kg.cypher)
 # ----------------------------------------------------------------------------------------------
 @app.command("cypher")
