@@ -441,7 +441,7 @@ async def resolve_iri(request: Request) -> Response:
     raw = request.scope.get("raw_path") or request.url.path.encode()
     raw_path = raw.decode("latin-1")
     node = idx.node_of_path(raw_path)
-    iri = idx.base_iri + raw_path.lstrip("/")
+    iri = idx.node_to_iri[node[1]] if node is not None else idx.base_iri + raw_path.lstrip("/")
     fmt = request.query_params.get("format", "").lower()
     accept = request.headers.get("accept")
     want = "text/html" if fmt == "html" else None
