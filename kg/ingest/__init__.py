@@ -20,6 +20,26 @@ are merged; conflicting values are kept from the first record and reported in ``
 Bad input never stops the run (unless ``strict``): each bad record or file is skipped, counted under a reason
 of :data:`SKIP_REASONS` and listed as a :class:`Problem` naming file, line and reason; lone surrogates and NaN
 are repaired (:data:`REPAIR_REASONS`) and reported. ``read == kept + duplicates + sum(skipped.values())``.
+
+Choices worth knowing:
+
+* Streaming and memory: files are read record by record (JSON Lines, CSV/TSV, ``.gz`` streams); only the
+  de-duplicated papers and an id/title index stay in memory (O(distinct papers)). :func:`read_papers` yields the
+  merged papers, in first-seen order, once every input has been read (a later record can still fill or upgrade
+  an earlier paper, e.g. give a title-only paper its arXiv id). A JSON *document* (array / API page) is decoded
+  whole, then walked record by record; use JSON Lines for inputs of millions of records.
+* Exact text: generic records (jsonl, json, csv, tsv) keep ``title``/``abstract``/``text`` exactly as given, so
+  extraction offsets index the input. Only the arXiv snapshot (line breaks, LaTeX remnants) and hf-daily dumps
+  (page chrome, surrounding spaces) are normalised.
+* JSON ``NaN``/``Infinity`` become ``null`` (the record is kept, a ``nan-value`` problem is reported); a NaN in
+  the abstract therefore means "no abstract". Each lone surrogate (``"\ud800"``) becomes U+FFFD, one code
+  point for one, so offsets hold (``lone-surrogate``).
+* Lines: ``Problem.line`` and the ``file:line`` of ``Paper.sources`` are 1-based physical lines (a CSV record's
+  first line, an hf-daily record's title line), except in JSON documents where they are 1-based record indexes.
+  A file that cannot be read at all has ``line=None`` and counts as one record read and skipped.
+* Limits: a record with more than 1 MB of text (title + abstract + text, UTF-8) is ``too-long``; a physical
+  line over 16 MiB is skipped unread. CSV fields up to 16 MiB are accepted (the csv default of 128 KiB is
+  raised process-wide).
 """
 
 from kg.ingest.files import FORMATS, check_inputs, detect_format

@@ -13,7 +13,7 @@ from kg.graph.model import Paper
 from kg.ingest.dedup import Deduplicator, refresh_id
 from kg.ingest.files import FileProblem, check_format, detect_format, iter_files, read_head
 from kg.ingest.mapping import MAPPERS, RecordRejected, check_text
-from kg.ingest.readers import Bad, Event, read_delimited, read_hf_daily, read_json, read_json_lines
+from kg.ingest.readers import Bad, Event, read_delimited, read_hf_daily, read_json
 from kg.ingest.report import REPAIR_REASONS, FileSummary, IngestReport, Problem
 from kg.ingest.text import find_links, repair_value
 
@@ -29,9 +29,9 @@ def _reader(fmt: str) -> Callable[[Path, str], Iterator[Event]]:
         return lambda p, head: read_delimited(p, ",")
     if fmt == "tsv":
         return lambda p, head: read_delimited(p, "\t")
-    if fmt == "jsonl":
-        return lambda p, head: read_json_lines(p)
-    return read_json  # json, arxiv, s2, openalex: lines or a document, whichever the file is
+    # jsonl, json, arxiv, s2, openalex: JSON Lines or one JSON document, whichever the file is (a .jsonl/.ndjson
+    # name always means lines), so "--format jsonl" on a JSON array still reads it record by record.
+    return read_json
 
 
 def _repair_message(repairs: list[tuple[str, str]], reason: str) -> str:
