@@ -313,3 +313,44 @@ def test_report_to_dict_is_json(tmp_path):
     d = json.loads(json.dumps(rep.to_dict()))
     assert (d["read"], d["kept"], d["duplicates"]) == (2, 1, 1)
     assert d["conflicts"][0]["field"] == "abstract" and d["files"][0]["format"] == "jsonl"
+
+
+def test_directories_recursed_sorted_hidden_skipped(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "deep").mkdir(parents=True)
+    (tmp_path / ".git").mkdir()
+    write_jsonl(tmp_path / "b" / "1.jsonl", [{"title": "B1", "abstract": "b."}])
+    write_jsonl(tmp_path / "a" / "deep" / "2.jsonl", [{"title": "A2", "abstract": "a."}])
+    write_jsonl(tmp_path / "a" / "1.jsonl", [{"title": "A1", "abstract": "a."}])
+    write_jsonl(tmp_path / ".git" / "x.jsonl", [{"title": "hidden dir", "abstract": "h."}])
+    write_jsonl(tmp_path / ".x.jsonl", [{"title": "hidden file", "abstract": "h."}])
+    papers, rep = read([tmp_path])
+    assert [p.title for p in papers] == ["A1", "A2", "B1"]
+    assert len(rep.files) == 3
+
+
+def test_conflicts_and_problems_are_logged(tmp_path, caplog):
+    f = write_jsonl(tmp_path / "x.jsonl", [{"title": "T", "abstract": "One."}, {"title": "T", "abstract": "Two."},
+                                           {"title": "No abstract"}])
+    with caplog.at_level("WARNING", logger="kg.ingest"):
+        read([f])
+    msgs = [r.getMessage() for r in caplog.records]
+    assert any("field 'abstract' differs" in m and f"{f}:1" in m and f"{f}:2" in m for m in msgs)
+    assert any(f"{f}:3: no-abstract" in m for m in msgs)
+
+
+def test_s2_batch_page_with_null_entries(tmp_path):
+    f = tmp_path / "batch.json"
+    f.write_text(json.dumps({"data": [None, {"paperId": "b" * 40, "title": "T", "abstract": "A."}]}))
+    papers, rep = read([f], format="s2")
+    assert [p.id for p in papers] == ["s2:" + "b" * 40]
+    assert rep.skipped == {"not-an-object": 1} and rep.problems[0].line == 1
+
+
+def test_gz_jsonl_streams(tmp_path):
+    rows = [{"title": f"Paper {i}", "abstract": f"Abstract {i}."} for i in range(500)]
+    f = tmp_path / "x.jsonl.gz"
+    f.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode()))
+    assert detect_format(f) == "jsonl"
+    papers, rep = read([f])
+    assert len(papers) == 500 and papers[-1].sources == [f"{f}:500"]

@@ -293,3 +293,12 @@ def test_everything_bad_at_once_counts_add_up(tmp_path):
     assert all(p.file.startswith(str(d)) and p.reason for p in rep.problems)
     assert [f.path for f in rep.files] == [str(d / n) for n in ("a.jsonl", "b.txt", "c.bin", "d.csv", "e.xml",
                                                                "f.json")]
+
+
+def test_hf_daily_abstract_without_title_and_title_at_end(tmp_path):
+    long_abs = "We propose a method. It works well. " * 15
+    f = tmp_path / "page.txt"
+    f.write_text(f"{long_abs}\nReal Title\n{long_abs}\nDangling Title\n", encoding="utf-8")
+    papers, rep = read([f])
+    assert [p.title for p in papers] == ["Real Title"]
+    assert [(p.line, p.reason) for p in rep.problems] == [(1, "no-title"), (4, "no-abstract")]
