@@ -77,7 +77,9 @@ def test_relation_properties_and_endpoints_round_trip(store_dir, graph):
         assert (row["type"], row["s"], row["t"]) == (rel.type, rel.source, rel.target)
         assert row["support"] == rel.support and row["conf"] == pytest.approx(rel.confidence)
         assert row["sentences"] == [e.sentence for e in rel.evidence]
-        assert json.loads(row["evidence"]) == [e.to_dict() for e in rel.evidence]
+        assert [(e["paper"], e["field"], e["start_offset"], e["end_offset"], e["sentence"], e["extractor"])
+                for e in row["evidence"]] == [(e.paper, e.field, e.start, e.end, e.sentence, e.extractor)
+                                              for e in rel.evidence]
 
 
 def test_hostile_text_round_trips_and_parameters_stay_data(store_dir, graph):

@@ -21,14 +21,14 @@ from kg.graph.io import atomic_write
 from kg.graph.model import KnowledgeGraph
 from kg.cypher.schema import NODE_TABLES, REL_TABLES
 from kg.cypher.statements import DEFAULT_BATCH_SIZE, schema_statements, to_literal_statement, write_statements
-from kg.cypher.view import PropertyGraph, load, property_graph
+from kg.cypher.view import PropertyGraph, flat, load, property_graph
 
 log = logging.getLogger(__name__)
 
 PG_EXPORT_FORMATS = ("neo4j-csv", "cypher", "graphml", "gexf")
 
 #: neo4j-admin column types of the schema types (counts and years fit a Java int).
-_NEO4J_TYPES = {"STRING": "string", "INT64": "long", "DOUBLE": "double", "STRING[]": "string[]"}
+_NEO4J_TYPES = {"STRING": "string", "INT64": "long", "DOUBLE": "double", "STRING[]": "string[]", "EVIDENCE[]": "string"}
 #: Array delimiters tried in order; the first one that no list value contains is used.
 _ARRAY_DELIMITERS = (";", "|", "\u00a6", "\u2016", "\u001f")
 IMPORT_COMMAND_FILE = "import-command.sh"
@@ -113,7 +113,7 @@ def write_neo4j_csv(pg: PropertyGraph, out_dir: Path, database: str = "neo4j") -
 
     try:
         for label, props in NODE_TABLES.items():
-            rows = pg.nodes.get(label, [])
+            rows = [flat(r, props) for r in pg.nodes.get(label, [])]
             header = ["id:ID"] + [f"{n}:{_NEO4J_TYPES[t]}" for n, t in props if n != "id"] + [":LABEL"]
             base = f"nodes_{label}"
             write(tmp / f"{base}_header.csv", [header])
@@ -121,6 +121,7 @@ def write_neo4j_csv(pg: PropertyGraph, out_dir: Path, database: str = "neo4j") -
             node_args.append(f"--nodes={base}_header.csv,{base}.csv")
         for (rtype, src, dst), rows in sorted(pg.edges.items()):
             props = REL_TABLES[rtype].props
+            rows = [flat(r, props) for r in rows]
             header = [":START_ID", ":END_ID", ":TYPE"] + [f"{n}:{_NEO4J_TYPES[t]}" for n, t in props]
             base = f"rels_{rtype}_{src}_{dst}"
             write(tmp / f"{base}_header.csv", [header])
@@ -221,11 +222,11 @@ def to_networkx(pg: PropertyGraph) -> Any:
 
     g = nx.MultiDiGraph()
     for label, rows in pg.nodes.items():
-        for r in rows:
+        for r in (flat(x, NODE_TABLES[label]) for x in rows):
             attrs = {k: _xml_value(v) for k, v in r.items() if v is not None and k != "id"}
             g.add_node(r["id"], label=label, **attrs)
     for (rtype, _, _), rows in sorted(pg.edges.items()):
-        for r in rows:
+        for r in (flat(x, REL_TABLES[rtype].props) for x in rows):
             attrs = {k: _xml_value(v) for k, v in r.items() if v is not None and k not in ("from", "to", "id")}
             g.add_edge(r["from"], r["to"], key=r.get("id") or f"{rtype}:{r['from']}->{r['to']}", type=rtype, **attrs)
     return g

@@ -13,6 +13,26 @@ from kg.graph.model import ENTITY_TYPES, RELATION_TYPES
 
 Props = tuple[tuple[str, str], ...]
 
+#: Fields of one evidence record as stored in LadybugDB (``start``/``end`` renamed: ``end`` is a Cypher keyword).
+EVIDENCE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("paper", "STRING"),
+    ("field", "STRING"),
+    ("start_offset", "INT64"),
+    ("end_offset", "INT64"),
+    ("sentence", "STRING"),
+    ("extractor", "STRING"),
+    ("confidence", "DOUBLE"),
+)
+#: Schema type name of an evidence list: a STRUCT list in LadybugDB, a JSON string where structs cannot be stored.
+EVIDENCE = "EVIDENCE[]"
+
+
+def ladybug_type(t: str) -> str:
+    """The LadybugDB type of a schema type."""
+    if t == EVIDENCE:
+        return "STRUCT(" + ", ".join(f"{n} {ft}" for n, ft in EVIDENCE_FIELDS) + ")[]"
+    return t
+
 PAPER_PROPS: Props = (
     ("id", "STRING"),
     ("title", "STRING"),
@@ -29,6 +49,7 @@ PAPER_PROPS: Props = (
     ("categories", "STRING[]"),
     ("links", "STRING[]"),
     ("sources", "STRING[]"),
+    ("mention_count", "INT64"),  # mention records of the paper, linked to an entity or not
 )
 
 ENTITY_PROPS: Props = (
@@ -54,7 +75,7 @@ RESULT_PROPS: Props = (
     ("surface", "STRING"),  # JSON object: model/dataset/metric/task as written
     ("sentence", "STRING"),  # first evidence sentence
     ("evidence_count", "INT64"),
-    ("evidence", "STRING"),  # JSON list of evidence records
+    ("evidence", EVIDENCE),
 )
 
 REPOSITORY_PROPS: Props = (
@@ -74,7 +95,7 @@ RELATION_PROPS: Props = (
     ("papers", "STRING[]"),  # distinct papers of the evidence, sorted
     ("sentences", "STRING[]"),  # evidence sentences, in evidence order
     ("extractors", "STRING[]"),  # distinct extractors, sorted
-    ("evidence", "STRING"),  # JSON list of the full evidence records (paper, field, offsets, extractor, confidence)
+    ("evidence", EVIDENCE),  # the full evidence records (paper, field, offsets, sentence, extractor, confidence)
 )
 
 MENTIONS_PROPS: Props = (
@@ -121,27 +142,31 @@ REL_TABLES: dict[str, RelTable] = {
 RESULT_LINKS: dict[str, str] = {"OF_MODEL": "model", "ON_DATASET": "dataset", "MEASURES": "metric", "FOR_TASK": "task"}
 
 
+def _node_parts(props: Props) -> list[str]:
+    return [f"{n} {ladybug_type(t)}" for n, t in props] + ["PRIMARY KEY (id)"]
+
+
+def _rel_parts(rel: RelTable) -> list[str]:
+    return [f"FROM {a} TO {b}" for a, b in rel.pairs] + [f"{n} {ladybug_type(t)}" for n, t in rel.props]
+
+
 def ddl_statements() -> list[str]:
     """The LadybugDB ``CREATE NODE TABLE`` / ``CREATE REL TABLE`` statements of the schema, in order."""
-    out = []
-    for label, props in NODE_TABLES.items():
-        cols = ", ".join(f"{n} {t}" for n, t in props)
-        out.append(f"CREATE NODE TABLE {label}({cols}, PRIMARY KEY (id))")
-    for rel in REL_TABLES.values():
-        parts = [f"FROM {a} TO {b}" for a, b in rel.pairs] + [f"{n} {t}" for n, t in rel.props]
-        out.append(f"CREATE REL TABLE {rel.name}({', '.join(parts)})")
+    out = [f"CREATE NODE TABLE {label}({', '.join(_node_parts(props))})" for label, props in NODE_TABLES.items()]
+    out += [f"CREATE REL TABLE {rel.name}({', '.join(_rel_parts(rel))})" for rel in REL_TABLES.values()]
     return out
 
 
 def ddl_text() -> str:
-    """The DDL as the text of ``schemas/cypher/schema.cypher``."""
+    """The DDL as the text of ``schemas/cypher/schema.cypher`` (one column or endpoint pair per line)."""
     head = (
         "// LadybugDB (Kuzu-lineage) schema of the kg property graph.\n"
         "// Generated from kg/cypher/schema.py (the single source); a test checks this file matches it.\n"
         "// Documented in schemas/cypher/README.md.\n\n"
     )
     body = []
-    for stmt in ddl_statements():
-        # One clause per line keeps the long multi-pair relationship tables readable.
-        body.append(stmt.replace("(", "(\n    ", 1).replace(", ", ",\n    ")[:-1] + "\n);")
+    for label, props in NODE_TABLES.items():
+        body.append(f"CREATE NODE TABLE {label}(\n    " + ",\n    ".join(_node_parts(props)) + "\n);")
+    for rel in REL_TABLES.values():
+        body.append(f"CREATE REL TABLE {rel.name}(\n    " + ",\n    ".join(_rel_parts(rel)) + "\n);")
     return head + "\n\n".join(body) + "\n"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from kg.cypher.schema import NODE_TABLES, REL_TABLES
-from kg.cypher.view import PropertyGraph
+from kg.cypher.view import PropertyGraph, flat
 
 DEFAULT_BATCH_SIZE = 2000
 
@@ -72,11 +72,12 @@ def write_statements(pg: PropertyGraph, batch_size: int = DEFAULT_BATCH_SIZE) ->
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
     for label in NODE_TABLES:
-        for batch in _batches(pg.nodes.get(label, []), batch_size):
+        rows = [flat(r, NODE_TABLES[label]) for r in pg.nodes.get(label, [])]
+        for batch in _batches(rows, batch_size):
             yield Statement(node_query(label), batch, "nodes", label)
     for (rtype, src, dst), rows in sorted(pg.edges.items()):
-        props = [name for name, _ in REL_TABLES[rtype].props]
-        shaped = [{"from": r["from"], "to": r["to"], "props": {k: r.get(k) for k in props}} for r in rows]
+        props = REL_TABLES[rtype].props
+        shaped = [{"from": r["from"], "to": r["to"], "props": flat({k: r.get(k) for k, _ in props}, props)} for r in rows]
         for batch in _batches(shaped, batch_size):
             yield Statement(edge_query(rtype, src, dst), batch, "relationships", f"{rtype} ({src}->{dst})")
 

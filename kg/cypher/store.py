@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from kg.errors import BuildDirError, QueryError, QueryRefusedError, QueryTimeoutError, StoreError
 from kg.graph.model import KnowledgeGraph
-from kg.cypher.schema import NODE_TABLES, REL_TABLES, ddl_statements
+from kg.cypher.schema import EVIDENCE, EVIDENCE_FIELDS, NODE_TABLES, REL_TABLES, ddl_statements
 from kg.cypher.view import PropertyGraph, load, property_graph
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,14 @@ log = logging.getLogger(__name__)
 CYPHER_SUBDIR = "cypher"
 DB_NAME = "graph.lbug"
 
-_ARROW_TYPES = {"STRING": pa.string(), "INT64": pa.int64(), "DOUBLE": pa.float64(), "STRING[]": pa.list_(pa.string())}
+_ARROW_TYPES = {
+    "STRING": pa.string(),
+    "INT64": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "STRING[]": pa.list_(pa.string()),
+    EVIDENCE: pa.list_(pa.struct([(n, {"STRING": pa.string(), "INT64": pa.int64(), "DOUBLE": pa.float64()}[t])
+                                  for n, t in EVIDENCE_FIELDS])),
+}
 
 
 def db_path(build_dir: str | os.PathLike[str]) -> Path:

@@ -16,7 +16,7 @@ from typing import Any
 
 from kg.errors import StoreError
 from kg.graph.model import ENTITY_TYPES, KnowledgeGraph
-from kg.cypher.schema import NODE_TABLES, REL_TABLES, RESULT_LINKS
+from kg.cypher.schema import EVIDENCE, NODE_TABLES, REL_TABLES, RESULT_LINKS
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,32 @@ def _sl(values: Any) -> list[str]:
     return [clean_text(str(v)) for v in (values or []) if v is not None]
 
 
+def _evidence(items: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "paper": _s(ev.paper),
+            "field": _s(ev.field),
+            "start_offset": int(ev.start),
+            "end_offset": int(ev.end),
+            "sentence": _s(ev.sentence),
+            "extractor": _s(ev.extractor),
+            "confidence": float(ev.confidence),
+        }
+        for ev in items
+    ]
+
+
 def _json(value: Any) -> str:
     return clean_text(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+def flat(row: dict[str, Any], props: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """``row`` for engines and formats that store no structs (Neo4j, CSV, GraphML): evidence lists become JSON."""
+    out = dict(row)
+    for name, t in props:
+        if t == EVIDENCE and out.get(name) is not None:
+            out[name] = _json(out[name])
+    return out
 
 
 @dataclass
@@ -81,6 +105,7 @@ def property_graph(graph: KnowledgeGraph) -> PropertyGraph:
     """
     pg = PropertyGraph(nodes={label: [] for label in NODE_TABLES})
     label_of: dict[str, str] = {}
+    mention_records: Counter[str] = Counter(m.paper for m in graph.mentions)
 
     for p in graph.papers.values():
         label_of[p.id] = "Paper"
@@ -101,6 +126,7 @@ def property_graph(graph: KnowledgeGraph) -> PropertyGraph:
                 "categories": _sl(p.categories),
                 "links": _sl(p.links),
                 "sources": _sl(p.sources),
+                "mention_count": mention_records.get(p.id, 0),
             }
         )
     for e in graph.entities.values():
@@ -135,7 +161,7 @@ def property_graph(graph: KnowledgeGraph) -> PropertyGraph:
                 "surface": _json(r.surface),
                 "sentence": _s(r.evidence[0].sentence) if r.evidence else None,
                 "evidence_count": len(r.evidence),
-                "evidence": _json([ev.to_dict() for ev in r.evidence]),
+                "evidence": _evidence(r.evidence),
             }
         )
     for repo in graph.repositories.values():
@@ -179,7 +205,7 @@ def property_graph(graph: KnowledgeGraph) -> PropertyGraph:
                 "papers": _sl(sorted({ev.paper for ev in rel.evidence})),
                 "sentences": _sl(ev.sentence for ev in rel.evidence),
                 "extractors": _sl(sorted({ev.extractor for ev in rel.evidence})),
-                "evidence": _json([ev.to_dict() for ev in rel.evidence]),
+                "evidence": _evidence(rel.evidence),
             }
         )
 

@@ -18,6 +18,7 @@ CREATE NODE TABLE Paper(
     categories STRING[],
     links STRING[],
     sources STRING[],
+    mention_count INT64,
     PRIMARY KEY (id)
 );
 
@@ -84,7 +85,7 @@ CREATE NODE TABLE Result(
     surface STRING,
     sentence STRING,
     evidence_count INT64,
-    evidence STRING,
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[],
     PRIMARY KEY (id)
 );
 
@@ -110,7 +111,7 @@ CREATE REL TABLE PROPOSES(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRING
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
 );
 
 CREATE REL TABLE EVALUATES_ON(
@@ -122,7 +123,7 @@ CREATE REL TABLE EVALUATES_ON(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRING
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
 );
 
 CREATE REL TABLE USES(
@@ -135,7 +136,7 @@ CREATE REL TABLE USES(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRING
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
 );
 
 CREATE REL TABLE ADDRESSES(
@@ -147,7 +148,7 @@ CREATE REL TABLE ADDRESSES(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRING
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
 );
 
 CREATE REL TABLE REPORTS(
@@ -159,7 +160,7 @@ CREATE REL TABLE REPORTS(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRING
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
 );
 
 CREATE REL TABLE EVALUATED_ON(
@@ -172,7 +173,7 @@ CREATE REL TABLE EVALUATED_ON(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRING
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
 );
 
 CREATE REL TABLE OUTPERFORMS(
@@ -187,7 +188,7 @@ CREATE REL TABLE OUTPERFORMS(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRING
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
 );
 
 CREATE REL TABLE COMPARED_WITH(
@@ -202,7 +203,7 @@ CREATE REL TABLE COMPARED_WITH(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRING
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
 );
 
 CREATE REL TABLE USED_FOR(
@@ -215,7 +216,7 @@ CREATE REL TABLE USED_FOR(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRING
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
 );
 
 CREATE REL TABLE VARIANT_OF(
@@ -251,7 +252,7 @@ CREATE REL TABLE VARIANT_OF(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRING
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
 );
 
 CREATE REL TABLE CO_MENTIONED(
@@ -287,7 +288,7 @@ CREATE REL TABLE CO_MENTIONED(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRING
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
 );
 
 CREATE REL TABLE HAS_CODE(
@@ -299,7 +300,7 @@ CREATE REL TABLE HAS_CODE(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRING
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
 );
 
 CREATE REL TABLE MENTIONS(
