@@ -354,3 +354,10 @@ def test_gz_jsonl_streams(tmp_path):
     assert detect_format(f) == "jsonl"
     papers, rep = read([f])
     assert len(papers) == 500 and papers[-1].sources == [f"{f}:500"]
+
+
+def test_json_array_misnamed_jsonl(tmp_path):
+    f = tmp_path / "x.jsonl"
+    f.write_text(json.dumps([{"title": "A", "abstract": "a."}, {"title": "B", "abstract": "b."}], indent=1))
+    papers, rep = read([f])
+    assert [p.title for p in papers] == ["A", "B"] and not rep.problems

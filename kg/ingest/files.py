@@ -25,10 +25,6 @@ _BOM = codecs.BOM_UTF8
 _JSONL_EXT = {".jsonl", ".ndjson", ".jsonlines"}
 _TEXT_EXT = {".txt", ".text"}
 _HF_MARKERS = ("Get trending papers", "byAK and the research community", "Daily Papers")
-_HEADER_WORDS = {
-    "id", "title", "abstract", "summary", "paperabstract", "abstracttext", "text", "year", "date", "published",
-    "authors", "url", "doi", "arxiv_id", "arxivid", "paperid",
-}
 GZ_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
 
 
@@ -145,6 +141,8 @@ def json_flavour(head: str) -> str | None:
 
 def json_container(head: str, path: Path) -> str:
     """``"lines"`` (one JSON value per line) or ``"document"`` (one JSON document) for a JSON input."""
+    if head.lstrip().startswith("["):
+        return "document"  # an array, even in a file misnamed .jsonl
     if _inner_suffix(path) in _JSONL_EXT:
         return "lines"
     lines = _first_lines(head, 2)
