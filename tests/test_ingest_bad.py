@@ -302,3 +302,11 @@ def test_hf_daily_abstract_without_title_and_title_at_end(tmp_path):
     papers, rep = read([f])
     assert [p.title for p in papers] == ["Real Title"]
     assert [(p.line, p.reason) for p in rep.problems] == [(1, "no-title"), (4, "no-abstract")]
+
+
+def test_binary_file_without_nul_bytes(tmp_path):
+    f = tmp_path / "noise.txt"
+    f.write_bytes(bytes(b % 126 + 128 for b in range(5000)))  # high bytes only: not UTF-8, no NUL
+    papers, rep = read([f])
+    p = only_problem(rep)
+    assert (papers, p.reason, p.byte_offset) == ([], "binary-file", 0)

@@ -116,6 +116,20 @@ def read_head(path: Path) -> bytes:
             head.count(b"\n", 0, nul) + 1,
             nul,
         )
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as e:
+        # Mostly undecodable bytes mean a binary file (per-line "not-utf8" problems would flood the report);
+        # a few mean a text file in another encoding, reported record by record.
+        text = head.decode("utf-8", "replace")
+        if e.start < len(head) - 4 and text.count("\ufffd") > 0.1 * len(text):
+            raise FileProblem(
+                "binary-file",
+                f"The file is mostly not UTF-8 text (first bad byte at offset {e.start}), so it is binary, not a file "
+                "of papers. Pass JSON, JSON Lines, CSV/TSV or a daily-papers text dump (optionally .gz).",
+                head.count(b"\n", 0, e.start) + 1,
+                e.start,
+            ) from None
     head = head[len(_BOM):] if head.startswith(_BOM) else head
     if not head.strip():
         raise FileProblem("empty-file", "The file is empty (or holds only whitespace); there is nothing to read.")

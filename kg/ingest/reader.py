@@ -75,7 +75,8 @@ def read_papers(
     Args:
         paths: input files and directories.
         format: one of :data:`kg.ingest.FORMATS` for every file, or ``None`` to detect each file's format.
-        strict: raise :class:`~kg.errors.InputError` at the first problem instead of skipping and counting.
+        strict: raise :class:`~kg.errors.InputError` at the first problem (a skip or a repair) instead of
+            skipping and counting.
         report: receives counts, problems and conflicts (a fresh one is used when omitted).
 
     Yields:
