@@ -310,3 +310,15 @@ def test_binary_file_without_nul_bytes(tmp_path):
     papers, rep = read([f])
     p = only_problem(rep)
     assert (papers, p.reason, p.byte_offset) == ([], "binary-file", 0)
+
+
+def test_problem_list_is_capped_but_counts_stay_exact(tmp_path, monkeypatch):
+    from kg.ingest import report as report_mod
+
+    monkeypatch.setattr(report_mod, "MAX_LISTED_PROBLEMS", 3)
+    f = tmp_path / "x.jsonl"
+    f.write_bytes(b"{bad\n" * 10 + line(GOOD))
+    papers, rep = read([f])
+    assert len(papers) == 1 and rep.skipped == {"invalid-json": 10}
+    assert len(rep.problems) == 3 and rep.problems_not_listed == 7
+    assert rep.to_dict()["problems_not_listed"] == 7
