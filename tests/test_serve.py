@@ -700,3 +700,125 @@ def test_sample_build_served(sample_graph_dir):
         assert e.id in [h["id"] for h in hits if h["match"] == "exact"]
         page = c.get(hits[0]["url"], headers={"Accept": "text/html"})
         assert page.status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# pages in headless Chromium
+# ---------------------------------------------------------------------------------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is absent (Debian package chromium; `make system-deps` installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page whose console errors, page errors, dialogs and requests are recorded."""
+
+    def __init__(self, browser, server):
+        self.server = server
+        self.context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+
+    def outside_requests(self) -> list[str]:
+        return [u for u in self.requests if not (u.startswith(self.server.url + "/") or u.startswith("data:"))]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watched(browser, server):
+    w = Watched(browser, server)
+    yield w
+    w.close()
+    assert w.errors == [], w.errors
+    assert w.dialogs == [], f"a script ran from graph text: {w.dialogs}"
+    assert w.outside_requests() == [], w.outside_requests()
+
+
+@pytest.mark.browser
+def test_browser_search_to_entity_page_with_view(watched, server, graph_dir):
+    page = watched.page
+    page.goto(server.url + "/")
+    assert page.inner_text("#stat-papers") == str(len(graph_dir[1].papers))
+    page.fill("#search-q", "ilsv")  # an alias of ImageNet, typed in lower case
+    page.wait_for_selector("#search-suggest li a")
+    assert "ImageNet" in page.inner_text("#search-suggest")
+    page.press("#search-q", "Enter")
+    page.wait_for_selector("#entity-results")
+    assert page.inner_text("#entity-results tbody tr:first-child td:first-child") == "ImageNet"
+    page.click("#entity-results tbody tr:first-child a")
+    page.wait_for_selector("#entity-name")
+    assert page.inner_text("#entity-name") == "ImageNet"
+    assert page.url == f"{server.url}/entity/{quote('dataset:imagenet', safe='')}"
+
+    # FooNet: hostile alias shown as text, relations with evidence, results, and the embedded interactive view
+    page.goto(f"{server.url}/entity/{quote('model:foonet', safe='')}")
+    aliases = page.locator("#aliases li").all_inner_texts()
+    assert XSS_ALIAS in aliases and "FN" in aliases
+    assert page.locator("#aliases script").count() == 0
+    assert "outperforming ResNet-50" in page.inner_text("#relations")
+    page.wait_for_function("() => window.kgViews && window.kgViews['kg-view'] && window.kgViews['kg-view'].stable",
+                           timeout=30_000)
+    n_nodes = page.evaluate("() => window.kgViews['kg-view'].nodes.length")
+    n_edges = page.evaluate("() => window.kgViews['kg-view'].edges.length")
+    g = graph_dir[1]
+    neighbours = {r.target if r.source == "model:foonet" else r.source for r in g.relations_of("model:foonet")}
+    assert n_nodes == len(neighbours) + 1
+    assert n_edges >= len(list(g.relations_of("model:foonet")))
+    box = page.locator(".kg-view canvas").first.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 300
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "serve-entity-page.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_browser_paper_page_highlights_and_escapes(watched, server):
+    page = watched.page
+    page.goto(f"{server.url}/paper/{quote('arxiv:2401.00001', safe='')}")
+    assert page.inner_text("#paper-title") == XSS_TITLE  # the markup in the title is text
+    assert page.locator("#paper-title img").count() == 0
+    marks = page.locator("#paper-abstract mark.mention")
+    texts = marks.all_inner_texts()
+    assert texts == ["FooNet", "image classification", "FooNet", "top-1 accuracy", "ImageNet", "ResNet-50", XSS_NAME]
+    classes = [marks.nth(i).get_attribute("class") for i in range(marks.count())]
+    assert classes[0] == "mention t-Model" and classes[4] == "mention t-Dataset" and classes[6] == "mention t-Method"
+    # highlighted types get distinct colours from the stylesheet (no inline styles needed)
+    colours = {page.evaluate("(e) => getComputedStyle(e).borderBottomColor", marks.nth(i).element_handle()) for i in (0, 2, 3, 4)}
+    assert len(colours) == 3
+    assert "proposes" in page.inner_text("#contributions") and "FooNet" in page.inner_text("#contributions")
+    page.click("#paper-abstract mark.t-Dataset a")
+    page.wait_for_selector("#entity-name")
+    assert page.inner_text("#entity-name") == "ImageNet"
+
+
+@pytest.mark.browser
+def test_browser_sparql_form_and_named_query(watched, server):
+    page = watched.page
+    page.goto(server.url + "/sparql")
+    page.fill("textarea[name=query]", MODELS_QUERY)
+    page.select_option("select[name=format]", "html")
+    page.click("form.query-form button[type=submit]")
+    page.wait_for_selector("#sparql-results")
+    assert sorted(page.locator("#sparql-results tbody tr td:nth-child(2)").all_inner_texts()) == ["FooNet", "ResNet-50"]
+    page.goto(server.url + "/queries")
+    assert page.locator("#named-queries tbody tr").count() >= 1
+    page.locator("#named-queries tbody tr:first-child td:last-child a").first.click()
+    page.wait_for_selector("#query-rows")

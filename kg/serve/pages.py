@@ -236,7 +236,7 @@ def result_rows(idx: GraphIndex, node_id: str) -> list[dict[str, Any]]:
         rows.append({
             "id": rid, "paper": node_link(idx, res.paper), "model": cell("model"), "dataset": cell("dataset"),
             "metric": cell("metric"), "task": cell("task"), "value": res.value_text or _num(res.value),
-            "unit": res.unit or "", "sentence": res.evidence[0].sentence if res.evidence else "",
+            "unit": "" if not res.unit or (res.value_text or "").rstrip().endswith(res.unit) else res.unit, "sentence": res.evidence[0].sentence if res.evidence else "",
         })
     rows.sort(key=lambda r: (r["dataset"]["label"] if r["dataset"] else "", r["metric"]["label"] if r["metric"] else "", r["id"]))
     return rows
