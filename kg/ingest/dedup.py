@@ -51,6 +51,7 @@ class Deduplicator:
         self.papers: list[Paper] = []
         self._index: dict[tuple[str, str], int] = {}
         self._origin: dict[int, dict[str, str]] = {}  # paper index -> field -> source of the record that set it
+        self._conflicts: list[tuple[Paper, Conflict]] = []  # to name each conflict's paper by its final id
 
     @staticmethod
     def _keys(p: Paper) -> list[tuple[str, str]]:
@@ -112,10 +113,12 @@ class Deduplicator:
                 setattr(old, name, nv)
                 origin[name] = src
             elif not _same(ov, nv):
-                self.report.add_conflict(Conflict(
+                conflict = Conflict(
                     paper=old.id, field=name, kept=ov, other=nv,
                     kept_source=origin.get(name, old.sources[0] if old.sources else "?"), other_source=src,
-                ))
+                )
+                self.report.add_conflict(conflict)
+                self._conflicts.append((old, conflict))
         for c in new.categories:
             if c not in old.categories:
                 old.categories.append(c)
@@ -138,9 +141,12 @@ class Deduplicator:
             # Two papers met only after both gained the same id (e.g. a DOI learnt from a later record).
             self._origin_merge(out[j], p)
             self.report.duplicates += 1
+        for paper, conflict in self._conflicts:
+            conflict.paper = paper.id  # the id may have been upgraded (title: -> arxiv:) after the conflict
         return out
 
     def _origin_merge(self, keep: Paper, other: Paper) -> None:
         tmp = Deduplicator(self.report)
         tmp.papers = [keep]
         tmp._merge(0, other)
+        self._conflicts += tmp._conflicts
