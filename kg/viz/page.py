@@ -43,6 +43,8 @@ def asset_path(name: str) -> Path:
 def asset_text(name: str) -> str:
     """Text of a shipped asset, checked to be safe to inline in a ``<script>``/``<style>`` element."""
     text = asset_path(name).read_text(encoding="utf-8")
+    # an inlined file has no map next to it; the comment would only make devtools ask for one
+    text = re.sub(r"\n?//# sourceMappingURL=\S+\s*$", "\n", text)
     if _CLOSERS.search(text):
         raise ValueError(f"The asset {name} contains a closing tag or comment opener and cannot be inlined.")
     return text

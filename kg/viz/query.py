@@ -19,7 +19,8 @@ Each cell of each row is *resolved* to graph items, column by column:
    nodes as ``column = value`` and never becomes a node.
 
 Edges: for every pair of nodes of one row, the graph relations between them (either direction) are drawn; when a
-literal of the row is a relation type (``USES``), only relations of that type. A pair of nodes adjacent in column
+literal of the row is a relation type (``USES``, or a predicate IRI like ``mlkg:evaluatesOn``), only relations of
+that type. A pair of nodes adjacent in column
 order with no such relation gets a dashed *query* edge labelled ``column -> column``, so that "pairs in a row" are
 always visible. Rows are read in order and nodes keep their first-seen order; at most ``max_nodes`` nodes are kept
 (a warning says how many were left out).
@@ -80,6 +81,10 @@ def normalize_rows(result: Any) -> tuple[list[str], list[dict[str, Any]]]:
         raise QueryError("The query returned a boolean (ASK); a view needs rows. Use SELECT (SPARQL) or RETURN (Cypher).")
     if result is None:
         return [], []
+    if getattr(result, "kind", None) == "ask" or (
+        isinstance(result, Mapping) and "boolean" in result and "results" not in result
+    ):
+        raise QueryError("The query is an ASK query and returned a boolean; a view needs rows. Use SELECT or CONSTRUCT.")
     if hasattr(result, "to_dict") and hasattr(result, "columns") and not isinstance(result, Mapping):
         cols = [str(c) for c in result.columns]  # pandas DataFrame
         return cols, [dict(zip(cols, rec)) for rec in result.itertuples(index=False, name=None)]
@@ -217,6 +222,19 @@ class NodeResolver:
         return Resolved([], [], literal=value)
 
 
+def relation_type_of(value: Any) -> str | None:
+    """The relation type a literal names: ``USES``, or a predicate IRI such as ``...ontology#evaluatesOn``."""
+    text = str(value).strip()
+    if text in RELATION_TYPES:
+        return text
+    if _SCHEME.match(text):
+        tail = re.split(r"[#/]", text.rstrip("/#"))[-1]
+        name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", tail).upper()
+        if name in RELATION_TYPES:
+            return name
+    return None
+
+
 def _fmt(value: Any) -> str:
     text = str(value)
     return text if len(text) <= 200 else text[:199] + "\u2026"
@@ -279,7 +297,7 @@ def rows_to_subgraph(
             r = graph.relations[rid]
             if r.source in keep and r.target in keep:
                 rels.add(rid)
-        rel_types = {str(v) for _, v in literals if str(v) in RELATION_TYPES}
+        rel_types = {t for _, v in literals if (t := relation_type_of(v))}
         for i, (a, ca) in enumerate(kept):
             for j in range(i + 1, len(kept)):
                 b, cb = kept[j]
