@@ -18,7 +18,8 @@ Modelling (``schemas/ontology.ttl`` documents every term):
 * ``<base>result/{id}``, ``<base>repository/{id}``; ``<base>void``: the VoID/DCAT description of the build.
 
 IRIs are minted only from controlled ids, percent-encoded with ``urllib.parse.quote(id, safe="")``; raw text only
-ever goes into literals. Text is made representable in every RDF syntax (including XML 1.0, which cannot carry NUL
+ever goes into literals. Offsets and counts are ``xsd:integer`` (not NIF's ``xsd:nonNegativeInteger``): Oxigraph stores derived integer
+types as ``xsd:integer``, and the store, the exports and the mapping must hold the very same triples. Text is made representable in every RDF syntax (including XML 1.0, which cannot carry NUL
 or most C0 controls): lone surrogates and XML-illegal characters become U+FFFD and CR/CRLF become LF, so that every
 export format round-trips to the same triples.
 """
@@ -55,7 +56,6 @@ RawTriple = tuple[str, str, RawObject]
 _S = str  # IRIs are plain strings in raw triples
 _XSD_STRING = str(XSD.string)
 _XSD_INTEGER = str(XSD.integer)
-_XSD_NNI = str(XSD.nonNegativeInteger)
 _XSD_DECIMAL = str(XSD.decimal)
 _XSD_DATE = str(XSD.date)
 _XSD_GYEAR = str(XSD.gYear)
@@ -83,7 +83,7 @@ def quote_id(identifier: str) -> str:
 
 
 def check_base_iri(base_iri: str) -> str:
-    """Validate ``base_iri`` (absolute, ending in ``/`` or ``#``, no characters IRIs forbid) and return it.
+    """Validate ``base_iri`` (absolute, ending in ``/``, ``#`` or ``:``, no characters IRIs forbid) and return it.
 
     Raises:
         StoreError: the base IRI is unusable (the message says why and gives an example).
@@ -91,13 +91,13 @@ def check_base_iri(base_iri: str) -> str:
     ok = (
         isinstance(base_iri, str)
         and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", base_iri) is not None
-        and base_iri.endswith(("/", "#"))
+        and base_iri.endswith(("/", "#", ":"))
         and not _IRI_BAD.search(base_iri)
         and not _ILLEGAL.search(base_iri)
     )
     if not ok:
         raise StoreError(
-            f"The base IRI {base_iri!r} is not usable: it must be an absolute IRI ending in '/' or '#' without spaces, "
+            f"The base IRI {base_iri!r} is not usable: it must be an absolute IRI ending in '/', '#' or ':' without spaces, "
             f"quotes, angle brackets or control characters, e.g. {DEFAULT_BASE_IRI!r} (set it with --base-iri)."
         )
     return base_iri
@@ -260,8 +260,8 @@ def _evidence_triples(g: KnowledgeGraph, mint: IriMinter, owner_iri: str, owner_
         yield (e, _RDF_TYPE, str(PROV.Entity))
         yield (e, str(PROV.wasDerivedFrom), mint.paper(ev.paper))
         yield (e, str(MLKG.field), lit(ev.field))
-        yield (e, str(NIF.beginIndex), int_lit(ev.start, _XSD_NNI))
-        yield (e, str(NIF.endIndex), int_lit(ev.end, _XSD_NNI))
+        yield (e, str(NIF.beginIndex), int_lit(ev.start))
+        yield (e, str(NIF.endIndex), int_lit(ev.end))
         yield (e, str(NIF.anchorOf), lit(ev.sentence))
         x = mint.extractor(ev.extractor)
         yield (e, str(PROV.wasGeneratedBy), x)
@@ -415,12 +415,12 @@ def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
         yield (s, _RDF_TYPE, str(NIF.Phrase))
         yield (s, str(MLKG.paper), mint.paper(m.paper))
         yield (s, str(MLKG.field), lit(m.field))
-        yield (s, str(NIF.beginIndex), int_lit(m.start, _XSD_NNI))
-        yield (s, str(NIF.endIndex), int_lit(m.end, _XSD_NNI))
+        yield (s, str(NIF.beginIndex), int_lit(m.start))
+        yield (s, str(NIF.endIndex), int_lit(m.end))
         yield (s, str(NIF.anchorOf), lit(m.text))
         yield (s, str(MLKG.mentionType), lit(m.type))
-        yield (s, str(MLKG.sentenceBeginIndex), int_lit(m.sent_start, _XSD_NNI))
-        yield (s, str(MLKG.sentenceEndIndex), int_lit(m.sent_end, _XSD_NNI))
+        yield (s, str(MLKG.sentenceBeginIndex), int_lit(m.sent_start))
+        yield (s, str(MLKG.sentenceEndIndex), int_lit(m.sent_end))
         x = mint.extractor(m.source)
         yield (s, str(PROV.wasGeneratedBy), x)
         if x not in extractors:

@@ -100,6 +100,7 @@ def synthetic_graph(n_papers: int = 200, *, seed: int = 0, hostile: bool = False
             id=pid, title=title, abstract=abstract, year=year, date=f"{year}-{1 + i % 12:02d}-{1 + i % 28:02d}",
             authors=[f"Author {i % 97}", f"Author {(i * 7) % 101}"], url=f"https://arxiv.org/abs/{i}",
             arxiv_id=pid.split(":", 1)[1] if pid.startswith("arxiv:") else None, categories=["cs.LG"],
+            links=[f"https://example.org/{i}?q=\"<x>\" y", HOSTILE_TEXTS[i % len(HOSTILE_TEXTS)][:200]] if hostile else [],
             sources=[f"synthetic.txt:{2 * i + 1}"],
         )
         ds, model, method, metric, task = pick("Dataset"), pick("Model"), pick("Method"), pick("Metric"), pick("Task")
