@@ -362,3 +362,15 @@ def test_json_array_misnamed_jsonl(tmp_path):
     f.write_text(json.dumps([{"title": "A", "abstract": "a."}, {"title": "B", "abstract": "b."}], indent=1))
     papers, rep = read([f])
     assert [p.title for p in papers] == ["A", "B"] and not rep.problems
+
+
+def test_dedup_off_streams_one_paper_per_record(tmp_path):
+    f = write_jsonl(tmp_path / "x.jsonl", [{"title": "T", "abstract": "One."}, {"title": "T", "abstract": "Two."},
+                                           {"title": "No abstract"}])
+    rep = IngestReport()
+    it = read_papers([str(f)], report=rep, dedup=False)
+    first = next(it)
+    assert first.abstract == "One." and rep.read == 1  # yielded before the rest of the file is read
+    rest = list(it)
+    assert [p.abstract for p in rest] == ["Two."]
+    assert (rep.read, rep.kept, rep.duplicates, rep.skipped, rep.conflicts) == (3, 2, 0, {"no-abstract": 1}, [])

@@ -64,6 +64,8 @@ def read_papers(
     format: str | None = None,
     strict: bool = False,
     report: IngestReport | None = None,
+    *,
+    dedup: bool = True,
 ) -> Iterator[Paper]:
     """Read papers from files and directories, de-duplicated, in first-seen order.
 
@@ -72,12 +74,17 @@ def read_papers(
     papers are yielded once every input has been read (a paper's fields can still change until the last record),
     so ``report`` is complete when the first paper comes out.
 
+    With ``dedup=False`` every valid record is yielded as its own paper as soon as it is read (constant memory;
+    ``report.duplicates`` stays 0 and the report is complete once the iterator is exhausted): for tools such as
+    ``kg extract`` that answer per input record.
+
     Args:
         paths: input files and directories.
         format: one of :data:`kg.ingest.FORMATS` for every file, or ``None`` to detect each file's format.
         strict: raise :class:`~kg.errors.InputError` at the first problem (a skip or a repair) instead of
             skipping and counting.
         report: receives counts, problems and conflicts (a fresh one is used when omitted).
+        dedup: merge records of the same paper (default); ``False`` yields one paper per record, streaming.
 
     Yields:
         :class:`~kg.graph.model.Paper` objects.
@@ -89,19 +96,32 @@ def read_papers(
     check_format(format)
     rep = report if report is not None else IngestReport()
     rep.strict = strict
-    return _read(paths, format, rep)
+    return _read(paths, format, rep) if dedup else _read_all(paths, format, rep)
+
+
+def _done(rep: IngestReport) -> None:
+    rep.check()
+    log.info("ingest: %d records read, %d papers kept, %d duplicates merged, %d skipped",
+             rep.read, rep.kept, rep.duplicates, rep.skipped_total)
 
 
 def _read(paths: Sequence[str | os.PathLike[str]], format: str | None, rep: IngestReport) -> Iterator[Paper]:
     dedup = Deduplicator(rep)
     for path in iter_files(paths):
-        _read_file(Path(path), format, rep, dedup)
+        for paper in _read_file(Path(path), format, rep):
+            dedup.add(paper)
     papers = dedup.result()
     rep.kept = len(papers)
-    rep.check()
-    log.info("ingest: %d records read, %d papers kept, %d duplicates merged, %d skipped",
-             rep.read, rep.kept, rep.duplicates, rep.skipped_total)
+    _done(rep)
     yield from papers
+
+
+def _read_all(paths: Sequence[str | os.PathLike[str]], format: str | None, rep: IngestReport) -> Iterator[Paper]:
+    for path in iter_files(paths):
+        for paper in _read_file(Path(path), format, rep):
+            rep.kept += 1
+            yield paper
+    _done(rep)
 
 
 def _file_problem(rep: IngestReport, name: str, reason: str, message: str, line: int | None = None,
@@ -112,7 +132,8 @@ def _file_problem(rep: IngestReport, name: str, reason: str, message: str, line:
     rep.add_problem(Problem(name, line, reason, byte_offset, message))
 
 
-def _read_file(path: Path, fmt: str | None, rep: IngestReport, dedup: Deduplicator) -> None:
+def _read_file(path: Path, fmt: str | None, rep: IngestReport) -> Iterator[Paper]:
+    """Yield the papers of one file's valid records, recording its problems in ``rep``."""
     name = str(path)
     summary = FileSummary(name, fmt)
     rep.files.append(summary)
@@ -151,6 +172,6 @@ def _read_file(path: Path, fmt: str | None, rep: IngestReport, dedup: Deduplicat
             for reason in REPAIR_REASONS:
                 if any(r == reason for r, _ in repairs):
                     rep.add_problem(Problem(name, ev.line, reason, None, _repair_message(repairs, reason), "repaired"))
-            dedup.add(paper)
+            yield paper
     except FileProblem as e:
         _file_problem(rep, name, e.reason, e.message, e.line, e.byte_offset)
