@@ -28,6 +28,7 @@ Choices worth knowing:
   merged papers, in first-seen order, once every input has been read (a later record can still fill or upgrade
   an earlier paper, e.g. give a title-only paper its arXiv id). A JSON *document* (array / API page) is decoded
   whole, then walked record by record; use JSON Lines for inputs of millions of records.
+  ``read_papers(..., dedup=False)`` instead yields one paper per valid record as soon as it is read.
 * Exact text: generic records (jsonl, json, csv, tsv) keep ``title``/``abstract``/``text`` exactly as given, so
   extraction offsets index the input. Only the arXiv snapshot (line breaks, LaTeX remnants) and hf-daily dumps
   (page chrome, surrounding spaces) are normalised.
