@@ -84,6 +84,7 @@ REPOSITORY_PROPS: Props = (
     ("host", "STRING"),
     ("kind", "STRING"),
     ("paper_count", "INT64"),
+    ("papers", "STRING[]"),  # ids of the papers that link it (HAS_CODE relations may cover only some)
 )
 
 #: Properties of every relationship that comes from a :class:`kg.graph.model.Relation`.

@@ -105,7 +105,10 @@ def property_graph(graph: KnowledgeGraph) -> PropertyGraph:
     """
     pg = PropertyGraph(nodes={label: [] for label in NODE_TABLES})
     label_of: dict[str, str] = {}
-    mention_records: Counter[str] = Counter(m.paper for m in graph.mentions)
+    # Distinct mention records per paper (the key the RDF face mints mention IRIs from).
+    mention_records: Counter[str] = Counter(
+        m[0] for m in {(m.paper, m.field, m.start, m.end, m.type, m.source) for m in graph.mentions}
+    )
 
     for p in graph.papers.values():
         label_of[p.id] = "Paper"
@@ -173,6 +176,7 @@ def property_graph(graph: KnowledgeGraph) -> PropertyGraph:
                 "host": _s(repo.host),
                 "kind": _s(repo.kind),
                 "paper_count": len(set(repo.papers)),
+                "papers": _sl(sorted(set(repo.papers))),
             }
         )
 
@@ -209,24 +213,24 @@ def property_graph(graph: KnowledgeGraph) -> PropertyGraph:
             }
         )
 
-    # MENTIONS: one edge per (paper, entity) with the mention count and the surface forms used.
+    # MENTIONS: one edge per (paper, entity) of Entity.papers (the model's list of papers mentioning the entity, as
+    # in the RDF face), with the number of mention records of that pair and the surface forms they use.
     mention_counts: Counter[tuple[str, str]] = Counter()
     surfaces: dict[tuple[str, str], set[str]] = defaultdict(set)
-    unlinked = 0
     for m in graph.mentions:
-        if m.entity is None:
-            continue
-        if m.entity not in graph.entities or m.paper not in graph.papers:
-            unlinked += 1
-            continue
-        mention_counts[(m.paper, m.entity)] += 1
-        surfaces[(m.paper, m.entity)].add(m.text)
-    if unlinked:
-        log.warning("%d mentions point at a paper or entity absent from the graph; no MENTIONS edge for them.", unlinked)
-    for (paper, ent), n in sorted(mention_counts.items()):
-        edges[("MENTIONS", "Paper", label_of[ent])].append(
-            {"from": _s(paper), "to": _s(ent), "count": n, "surfaces": _sl(sorted(surfaces[(paper, ent)]))}
-        )
+        if m.entity is not None:
+            mention_counts[(m.paper, m.entity)] += 1
+            surfaces[(m.paper, m.entity)].add(m.text)
+    for e in graph.entities.values():
+        for paper in sorted(set(e.papers)):
+            if paper not in graph.papers:
+                log.warning("Entity %r lists the paper %r, which is not in the graph; no MENTIONS edge.", e.id, paper)
+                continue
+            key = (paper, e.id)
+            edges[("MENTIONS", "Paper", e.type)].append(
+                {"from": _s(paper), "to": _s(e.id), "count": mention_counts.get(key, 0),
+                 "surfaces": _sl(sorted(surfaces.get(key, ())))}
+            )
 
     dangling = 0
     for r in graph.results.values():

@@ -95,6 +95,7 @@ CREATE NODE TABLE Repository(
     host STRING,
     kind STRING,
     paper_count INT64,
+    papers STRING[],
     PRIMARY KEY (id)
 );
 

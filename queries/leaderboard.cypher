@@ -1,0 +1,13 @@
+// title: Results leaderboard
+// description: Reported results (model on dataset, metric = value) for a dataset and a metric (each matched by any alias, case-insensitive), best value first. Only results naming a model, a dataset, a metric and a numeric value. Ties: model name, paper id, result id.
+// param: dataset = ""  (dataset name or alias; "" means any dataset)
+// param: metric = ""  (metric name or alias; "" means any metric)
+// columns: model, dataset_name, metric_name, value, unit, paper
+MATCH (p:Paper)-[:HAS_RESULT]->(r:Result)-[:OF_MODEL]->(m:Model:Method),
+      (r)-[:ON_DATASET]->(d:Dataset), (r)-[:MEASURES]->(me:Metric)
+WHERE r.value IS NOT NULL
+  AND ($dataset = "" OR (lower(d.name) = lower($dataset) OR lower(d.id) = lower($dataset) OR list_contains(list_transform(d.aliases, a -> lower(a)), lower($dataset))))
+  AND ($metric = "" OR (lower(me.name) = lower($metric) OR lower(me.id) = lower($metric) OR list_contains(list_transform(me.aliases, a -> lower(a)), lower($metric))))
+RETURN m.name AS model, d.name AS dataset_name, me.name AS metric_name, r.value AS value,
+       CASE WHEN r.unit = "" THEN NULL ELSE r.unit END AS unit, p.id AS paper
+ORDER BY dataset_name, metric_name, value DESC, model, paper, r.id

@@ -1,0 +1,9 @@
+// title: Metrics used per task
+// description: Metrics reported (REPORTS) by papers addressing each task (ADDRESSES), with the number of such papers; optionally one task (matched by any alias, case-insensitive). Ties: metric name, task id, metric id.
+// param: task = ""  (task name or alias; "" means every task)
+// columns: task_name, metric, papers
+MATCH (t:Task)<-[:ADDRESSES]-(p:Paper)-[:REPORTS]->(me:Metric)
+WHERE $task = "" OR (lower(t.name) = lower($task) OR lower(t.id) = lower($task) OR list_contains(list_transform(t.aliases, a -> lower(a)), lower($task)))
+WITH t, me, count(DISTINCT p) AS papers
+RETURN t.name AS task_name, me.name AS metric, papers
+ORDER BY task_name, papers DESC, metric, t.id, me.id

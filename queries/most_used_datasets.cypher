@@ -1,0 +1,12 @@
+// title: Most used datasets
+// description: Datasets ranked by the number of distinct papers that evaluate on them (EVALUATES_ON), optionally only papers addressing one task (matched by any alias, case-insensitive). Ties: dataset name, then dataset id.
+// param: task = ""  (task name or alias; "" means any task)
+// columns: dataset, papers
+MATCH (p:Paper)-[:EVALUATES_ON]->(d:Dataset)
+WHERE $task = "" OR EXISTS {
+  MATCH (p)-[:ADDRESSES]->(t:Task)
+  WHERE (lower(t.name) = lower($task) OR lower(t.id) = lower($task) OR list_contains(list_transform(t.aliases, a -> lower(a)), lower($task)))
+}
+WITH d, count(DISTINCT p) AS papers
+RETURN d.name AS dataset, papers
+ORDER BY papers DESC, dataset, d.id
