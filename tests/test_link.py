@@ -46,7 +46,9 @@ def test_surface_variants_collapse_into_one_entity(gan_corpus):
     assert gan.type == "Method"
     assert {"GAN", "GANs", "GAN-based", "generative adversarial networks", "Generative Adversarial Network"} <= {gan.name, *gan.aliases}
     assert gan.papers == ["arxiv:1", "arxiv:2"]
-    assert gan.mentions == 5
+    # 5 tagged + the title's "GANs", tagged by propagation from the abstract
+    assert gan.mentions == 6
+    assert [(m.field, m.text) for m in g.mentions if m.source == "link:propagated"] == [("title", "GANs")]
     assert _by_name(g, "ImageNet dataset").id == _by_name(g, "ImageNet").id
     r50 = _by_name(g, "ResNet-50")
     assert r50.id == "model:resnet-50" and "resnet 50" in r50.aliases
@@ -285,7 +287,27 @@ def test_extract_output_hook(rich_corpus):
     annotate_record(rec, linked["arxiv:2411.1"])
     assert all(m["entity"] and ":" in m["entity"] for m in rec["mentions"])
     assert {m["entity"] for m in rec["mentions"] if m["text"] == "SVTRv2"} == {"model:svtrv2"}
-    assert rec["results"] == [{"method": "SVTRv2", "dataset": "Union14M", "metric": "accuracy", "task": None, "value": "71.8%"}]
+    (row,) = rec["results"]
+    assert {k: row[k] for k in ("method", "dataset", "metric", "task", "value", "value_text")} == {
+        "method": "SVTRv2", "dataset": "Union14M", "metric": "accuracy", "task": None, "value": 71.8, "value_text": "71.8%"}
+    assert row["entities"]["method"] == "model:svtrv2"
+
+
+def test_extract_json_hook_fills_entities_and_results(rich_corpus):
+    from kg.link.output import extract_json_hook, register_extract_hook
+
+    papers, exs = rich_corpus
+    pid = "arxiv:2411.1"
+    obj = {"id": pid, "mentions": [{"field": m.field, "start": m.start, "end": m.end, "text": m.text, "type": m.type}
+                                   for m in exs[pid].mentions], "results": []}
+    extract_json_hook(obj, exs[pid], papers[pid])
+    assert all(m["entity"] for m in obj["mentions"])
+    assert [r["value_text"] for r in obj["results"]] == ["71.8%"] and obj["results"][0]["method"] == "SVTRv2"
+    from kg.extract.cli_commands import EXTRACT_JSON_HOOKS
+
+    register_extract_hook()
+    register_extract_hook()
+    assert EXTRACT_JSON_HOOKS.count(extract_json_hook) == 1
 
 
 def test_entities_listing_and_explain(gan_corpus):

@@ -11,6 +11,7 @@ from kg.graph.model import FIELDS, KnowledgeGraph, Mention, Paper
 from kg.link.canonical import FUZZY_THRESHOLD, Canonicaliser, abbreviations_from_mentions
 from kg.link.context import PaperContext
 from kg.link.normalize import match_key
+from kg.link.propagate import propagate, retype_by_context
 from kg.link.relations import RelationBuilder, paper_rules, title_prefix_mentions, variant_relations
 from kg.link.repos import build_repositories
 from kg.link.results import build_results
@@ -103,6 +104,10 @@ def link(
         if extra:
             ctx.mentions = sorted(ctx.mentions + extra, key=lambda m: (FIELDS.index(m.field), m.start, m.end, m.type))
 
+    for ctx in ctxs:
+        retype_by_context(ctx)
+    propagated = propagate(ctxs)
+
     canon = Canonicaliser(previous)
     for ctx in ctxs:
         canon.add_abbreviations(_paper_abbreviations(ctx, canon))
@@ -140,6 +145,7 @@ def link(
                 "version": LINK_VERSION,
                 "fuzzy_threshold": FUZZY_THRESHOLD,
                 "mentions_dropped": skipped,
+                "mentions_propagated": propagated,
                 "previous_ids_kept": sum(1 for e in entities if previous is not None and e in previous.entities),
             }
         },

@@ -63,7 +63,7 @@ _BRITISH_WORDS = {"normalisation", "optimisation", "generalisation", "regularisa
                   "neighbour", "neighbours", "optimiser", "tokeniser", "normalised", "optimised", "quantised"}
 
 #: version / size suffixes (kept in the key, stripped by :func:`variant_bases`)
-_SIZE_WORDS = r"(?:base|large|small|tiny|huge|giant|mini|medium|xl|xxl|xs|nano|lite|pro|instruct|chat)"
+_SIZE_WORDS = r"(?:base|big|large|small|tiny|huge|giant|mini|medium|xl|xxl|xs|nano|lite|pro|instruct|chat)"
 _VERSION_SUFFIX = re.compile(
     r"(?:[\s\-_]+(?:v(?:er(?:sion)?)?\.?\s?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)*[a-z]{0,2}|\d+(?:\.\d+)?[kmbt]|" + _SIZE_WORDS + r"|[ivx]{1,4}|(?-i:[SMLBHTG]))"
     r"|v\d+(?:\.\d+)*|(?<=[A-Za-z]{3})\d+(?:\.\d+)*[a-z]?|\+\+)$",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from kg.extract.document import PaperExtraction
@@ -18,17 +19,40 @@ def link_extractions_for_output(papers: dict[str, Paper], extractions: dict[str,
 
     Returns:
         ``{paper id: {"entities": {(field, start, end): entity id}, "results": [{"method", "dataset", "metric",
-        "task", "value"}, ...]}}``; result values are the surface strings as written (``task`` may be None).
+        "task", "value", "value_text", "unit", "entities"}, ...]}}``: method/dataset/metric/task are the surface
+        strings as written (``task`` may be None), ``value`` the number and ``value_text`` the number as written.
     """
     graph = link(papers, extractions)
     out: dict[str, dict[str, Any]] = {pid: {"entities": {}, "results": []} for pid in papers}
     for m in graph.mentions:
         if m.entity:
             out[m.paper]["entities"][(m.field, m.start, m.end)] = m.entity
-    for r in sorted(graph.results.values(), key=lambda r: (r.paper, r.evidence[0].start if r.evidence else 0, r.id)):
+    for pid, rows in _result_rows(graph).items():
+        out[pid]["results"] = rows
+    return out
+
+
+def _result_rows(graph) -> dict[str, list[dict[str, Any]]]:
+    """Per paper, its results as output rows, in text order."""
+    out: dict[str, list[dict[str, Any]]] = {}
+
+    def order(r):
+        ev = r.evidence[0] if r.evidence else None
+        return (r.paper, ev.field if ev else "", ev.start if ev else 0, r.value_text, r.id)
+
+    for r in sorted(graph.results.values(), key=order):
         s = r.surface
-        out[r.paper]["results"].append(
-            {"method": s.get("method"), "dataset": s.get("dataset"), "metric": s.get("metric"), "task": s.get("task"), "value": r.value_text}
+        out.setdefault(r.paper, []).append(
+            {
+                "method": s.get("method"),
+                "dataset": s.get("dataset"),
+                "metric": s.get("metric"),
+                "task": s.get("task"),
+                "value": r.value,
+                "value_text": r.value_text,
+                "unit": r.unit,
+                "entities": {"method": r.model, "dataset": r.dataset, "metric": r.metric, "task": r.task},
+            }
         )
     return out
 
@@ -45,3 +69,28 @@ def annotate_record(record: dict[str, Any], linked: dict[str, Any]) -> dict[str,
         m["entity"] = ents.get((m.get("field"), m.get("start"), m.get("end")))
     record["results"] = list(linked.get("results", []))
     return record
+
+
+def extract_json_hook(obj: dict[str, Any], ex: PaperExtraction, paper: Paper) -> None:
+    """``kg extract`` hook: add ``"entity"`` to each mention and replace ``"results"`` by linked rows.
+
+    ``kg extract`` streams papers one by one, so the ids come from linking that paper alone: they equal the ids of
+    a build for every surface whose identity the paper settles itself (the normalised key, its own abbreviations);
+    a build over a corpus can additionally resolve short forms the paper leaves undefined.
+    Result rows keep the surface strings as written plus the numeric value: ``{"method", "dataset", "metric",
+    "task", "value", "value_text", "unit", "entities": {role: id}}``.
+    """
+    graph = link({paper.id: paper}, {paper.id: replace(ex, paper=paper.id)})
+    ents = {(m.field, m.start, m.end): m.entity for m in graph.mentions if m.entity}
+    for m in obj.get("mentions", []):
+        m["entity"] = ents.get((m.get("field"), m.get("start"), m.get("end")))
+    rows = _result_rows(graph).get(paper.id, [])
+    obj["results"] = rows
+
+
+def register_extract_hook() -> None:
+    """Add :func:`extract_json_hook` to ``kg.extract.cli_commands.EXTRACT_JSON_HOOKS`` (once)."""
+    from kg.extract.cli_commands import EXTRACT_JSON_HOOKS
+
+    if extract_json_hook not in EXTRACT_JSON_HOOKS:
+        EXTRACT_JSON_HOOKS.append(extract_json_hook)

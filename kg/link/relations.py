@@ -26,7 +26,7 @@ _PROPOSE = re.compile(
     r"\b(?:propos|introduc|present|develop|releas|design|construct|curat|creat|buil[dt]|contribut|establish|offer|unveil|open-sourc)\w*",
     re.I,
 )
-_NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|namely|denoted(?: as)?|abbreviated as|i\.e\.,?)\s*[\"'“]?\s*$|,\s*$|:\s*$", re.I)
+_NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|namely|denoted(?: as)?|abbreviated as|i\.e\.,?)\s*[\"'“]?\s*$|[,:(]\s*(?:the\s+|a\s+|an\s+)?[\"'“]?$", re.I)
 _NOVEL = re.compile(r"\b(?:a|an|the first|novel|new)\b", re.I)
 _OUTPERFORM = re.compile(
     r"\b(?:outperform\w*|surpass\w*|beat(?:s|ing)?|exceed\w*|improv\w* (?:over|upon)|(?:is|are|being|performs?) (?:\w+ )?(?:better|superior|faster|stronger) (?:than|to)|better than|superior to)\b",
@@ -148,17 +148,20 @@ def find_proposals(ctx: PaperContext, entities: dict[str, Entity]) -> list[tuple
             verb_end = pm.end()
             best: tuple[float, Mention] | None = None
             for m in ms:
-                if m.start < verb_end or entities[m.entity].type not in ("Model", "Method", "Dataset", "Metric", "Task"):
+                if m.start < verb_end:
                     continue
                 gap = text[verb_end : m.start]
                 if ";" in gap or len(gap) > 150:
                     break
-                if _NAMING.search(gap) and is_named(m.text) and len(gap) <= 120:
+                etype = entities[m.entity].type
+                # mid-sentence, a capitalised word is a name ("a new simple network architecture, the Transformer")
+                named = is_named(m.text) or m.text[:1].isupper()
+                if _NAMING.search(gap) and named and len(gap) <= 120:
                     best = (0.9, m)
                     break
-                if best is None and is_named(m.text) and entities[m.entity].type in ("Model", "Method", "Dataset") and len(gap) <= 100:
+                if named and etype in ("Model", "Method", "Dataset") and len(gap) <= 100 and (best is None or best[0] < 0.8):
                     best = (0.8, m)
-                elif best is None and entities[m.entity].type in ("Model", "Method", "Dataset") and len(gap) <= 40 and _NOVEL.search(gap):
+                elif best is None and etype in ("Model", "Method", "Dataset") and len(gap) <= 40 and _NOVEL.search(gap):
                     best = (0.6, m)
             if best:
                 out.append((best[1].entity, ctx.evidence(fld, (s, e), "rule:we_propose", best[0])))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from kg.extract.document import ResultCandidate
 from kg.graph.model import Entity, Mention, Result, stable_hash
 from kg.link.context import PaperContext
@@ -56,6 +58,70 @@ def _resolve(ctx: PaperContext, rc: ResultCandidate, role: str, corpus_index: di
     return None, None
 
 
+_GENERIC_METHODS = frozenset(
+    "stateoftheart sota baseline baselines ensemble model system approach method network framework singlemodel "
+    "ourmodel ourmethod ourapproach oursystem previousstateoftheart priorwork bestmodel".split()
+)
+_BASELINE_CUE = re.compile(
+    r"(?:over|than|compared (?:to|with)|surpass\w*|outperform\w*|beat\w*|including|vs\.?|versus|against|baselines?|previous|prior|existing)"
+    r"\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$",
+    re.I,
+)
+_OURS_CUE = re.compile(r"\b(?:we|our|ours|proposed|this (?:model|method|approach|work|paper))\b", re.I)
+
+
+def _baseline_or_generic(ctx: PaperContext, rc: ResultCandidate, surface: str | None) -> bool:
+    """Whether the candidate's method is not the one the result belongs to: a generic word ("SoTA",
+    "ensembles"), a baseline ("... surpass the state-of-the-art method, Focal Loss"), or a name after the value in
+    a sentence whose subject is the paper's own model ("Our model achieves 28.4 BLEU ..., including ensembles")."""
+    if not surface:
+        return False
+    if match_key(surface) in _GENERIC_METHODS:
+        return True
+    text = ctx.texts.get(rc.field, "")
+    span = rc.spans.get("method")
+    if span:
+        ms = int(span[0])
+    else:
+        ms = text.find(surface, rc.sent_start, rc.sent_end or None)
+        if ms < 0:
+            return False
+    if _BASELINE_CUE.search(text[max(rc.sent_start, ms - 60) : ms]):
+        return True
+    return ms >= rc.value_end and bool(_OURS_CUE.search(text, rc.sent_start, rc.value_start))
+
+
+_NUMBER = re.compile(r"\d")
+
+
+def _attached(ctx: PaperContext, rc: ResultCandidate) -> dict[str, Mention]:
+    """Metric and dataset written right after the value ("80.3% mean IoU on Cityscapes"): they belong to this
+    value whatever the candidate says, since each value of "86.2% mIoU on VOC and 80.3% mIoU on Cityscapes" is
+    followed by its own."""
+    text = ctx.texts.get(rc.field, "")
+    if not rc.value_end or rc.value_end > len(text):
+        return {}
+    after = sorted(
+        (m for m in ctx.mentions if m.entity and m.field == rc.field and rc.value_end <= m.start < (rc.sent_end or len(text))),
+        key=lambda m: m.start,
+    )
+    out: dict[str, Mention] = {}
+    pos = rc.value_end
+    for m in after:
+        gap = text[pos : m.start]
+        if _NUMBER.search(gap) or ";" in gap:
+            break
+        if m.type == "Metric" and "metric" not in out and "dataset" not in out and len(gap.strip()) <= 2:
+            out["metric"] = m
+            pos = m.end
+        elif m.type == "Dataset" and "dataset" not in out and re.fullmatch(r"\s*(?:on|in|for|over)\s+(?:the\s+)?", gap, re.I):
+            out["dataset"] = m
+            break
+        elif len(gap) > 40:
+            break
+    return out
+
+
 def build_results(
     ctx: PaperContext,
     entities: dict[str, Entity],
@@ -72,8 +138,12 @@ def build_results(
         surf: dict[str, str | None] = {}
         for role in ROLE_TYPES:
             ids[role], surf[role] = _resolve(ctx, rc, role, corpus_index)
+        for role, m in _attached(ctx, rc).items():
+            ids[role], surf[role] = m.entity, m.text
+        ours = [p for p in proposed if entities[p].type in ("Model", "Method")]
+        if ours and ids["method"] not in (None, ours[0]) and _baseline_or_generic(ctx, rc, surf["method"]):
+            ids["method"], surf["method"] = None, None
         if ids["method"] is None and surf["method"] is None:
-            ours = [p for p in proposed if entities[p].type in ("Model", "Method")]
             if ours:
                 ids["method"] = ours[0]
                 named = [m.text for m in ctx.mentions if m.entity == ours[0]]

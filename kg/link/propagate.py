@@ -1,0 +1,99 @@
+"""Mention repair before canonicalisation: types fixed by context, and names tagged once found everywhere.
+
+Extraction sees one paper at a time; linking sees the corpus. Two repairs use that:
+
+* **type by context** (``link:type_context``): a Model/Method mention written as a dataset ("VOT-2018", "the
+  CNN/DailyMail cloze test", "BRATS 2015 dataset") is retyped Dataset;
+* **propagation** (``link:propagated``): a surface tagged in a paper is tagged at its other, untagged occurrences
+  in that paper (names and multi-word terms), and a *name* (digits or inner capitals: ``ImageNet``, ``GPT-4``)
+  tagged anywhere in the corpus with a clear type is tagged where it occurs untagged in other papers.
+
+Propagated mentions exist only in the graph: ``kg extract`` output keeps the extractor's own mentions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from kg.graph.model import FIELDS, Mention
+from kg.link.context import PaperContext
+from kg.link.normalize import is_named, is_proper_name
+
+MAX_NGRAM = 6
+_TOKEN = re.compile(r"\S+")
+_EDGE = "\"'.,;:!?()[]{}"
+_DATASET_AFTER = re.compile(
+    r"^\s*(?:dataset|data set|benchmark|corpus|corpora|test set|test-dev|testbed|challenge|database|cloze test|leaderboard|splits?)\b",
+    re.I,
+)
+_YEAR_NAME = re.compile(r"^[A-Z][A-Za-z\-\s]*[A-Za-z][\s\-]?(?:19|20)\d\d$")
+_NOT_PROPAGATED = re.compile(r"^(?:\d+[A-Za-z]?|[A-Z]{1,2}s?|[a-z]+)$")
+
+
+def retype_by_context(ctx: PaperContext) -> None:
+    """Model/Method mentions that the text calls a dataset become Dataset mentions (in place)."""
+    for m in ctx.mentions:
+        if m.type not in ("Model", "Method"):
+            continue
+        text = ctx.texts.get(m.field, "")
+        if _DATASET_AFTER.match(text[m.end : m.end + 30]) or _YEAR_NAME.match(m.text):
+            m.type = "Dataset"
+            m.source = f"{m.source}+link:type_context"
+
+
+def _candidates(text: str):
+    """(start, end, surface) of every word n-gram (up to :data:`MAX_NGRAM` words), edge punctuation trimmed."""
+    toks = [(t.start(), t.end()) for t in _TOKEN.finditer(text)]
+    for i in range(len(toks)):
+        for n in range(min(MAX_NGRAM, len(toks) - i), 0, -1):
+            s, e = toks[i][0], toks[i + n - 1][1]
+            while s < e and text[s] in _EDGE:
+                s += 1
+            while e > s and text[e - 1] in _EDGE:
+                e -= 1
+            if e > s:
+                yield s, e, text[s:e]
+
+
+def propagate(ctxs: list[PaperContext]) -> int:
+    """Add propagated mentions to every paper (in place); return how many were added."""
+    corpus_votes: dict[str, Counter] = defaultdict(Counter)
+    for ctx in ctxs:
+        for m in ctx.mentions:
+            if len(m.text) >= 3 and is_proper_name(m.text) and not _NOT_PROPAGATED.match(m.text):
+                corpus_votes[m.text][m.type] += 1
+    corpus: dict[str, str] = {}
+    for surface, votes in corpus_votes.items():
+        (t, n), *rest = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+        if n >= 2 * sum(c for _, c in rest):
+            corpus[surface] = t
+    added = 0
+    for ctx in ctxs:
+        local_votes: dict[str, Counter] = defaultdict(Counter)
+        for m in ctx.mentions:
+            if (is_named(m.text) or " " in m.text.strip()) and len(m.text) >= 3 and not _NOT_PROPAGATED.match(m.text):
+                local_votes[m.text][m.type] += 1
+        local = {s: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for s, v in local_votes.items()}
+        if not local and not corpus:
+            continue
+        new: list[Mention] = []
+        for fld in FIELDS:
+            text = ctx.texts.get(fld)
+            if not text:
+                continue
+            covered = bytearray(len(text))
+            for m in ctx.mentions:
+                if m.field == fld:
+                    covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+            for s, e, surface in _candidates(text):
+                type_ = local.get(surface) or corpus.get(surface)
+                if type_ is None or covered.find(1, s, e) >= 0:
+                    continue
+                covered[s:e] = b"\x01" * (e - s)
+                ss, se = ctx.sentence_of(fld, s)
+                new.append(Mention(ctx.id, fld, s, e, surface, type_, ss, se, source="link:propagated", confidence=0.7))
+        if new:
+            added += len(new)
+            ctx.mentions = sorted(ctx.mentions + new, key=lambda m: (FIELDS.index(m.field), m.start, m.end, m.type))
+    return added
