@@ -679,6 +679,86 @@ def test_create_app_refuses_a_non_build_dir(tmp_path):
         create_app(tmp_path)
 
 
+def test_named_query_names_are_not_paths(client):
+    for name in ("..%2F..%2Fetc%2Fpasswd", "...", "%2Fetc%2Fpasswd", "graph_counts.rq", "a%00b"):
+        r = client.get(f"/queries/{name}", params={"format": "json"})
+        assert r.status_code == 404, (name, r.status_code)
+
+
+def test_public_base_differing_from_the_build(graph_dir, port):
+    """Served under another base, the build's IRIs are presented (pages, linked data) under the public one."""
+    import rdflib
+
+    other = _free_port()
+    base = f"http://127.0.0.1:{other}/"
+    with Server(graph_dir[0], other, base_iri=base) as s, httpx.Client(base_url=s.url, timeout=60) as c:
+        iri = f"{base}entity/{quote('model:foonet', safe='')}"
+        g = rdflib.Graph().parse(iri)
+        assert (rdflib.URIRef(iri), rdflib.SKOS.prefLabel, rdflib.Literal("FooNet")) in g
+        assert not any(str(t).startswith(f"http://127.0.0.1:{port}/") for triple in g for t in triple)
+        page = c.get(iri, headers={"Accept": "text/html"}).text
+        assert f"<code>{iri}</code>" in page
+        # SPARQL answers keep the IRIs the build holds (the store is not rewritten)
+        r = c.get("/sparql", params={"query": MODELS_QUERY}, headers={"Accept": "application/json"})
+        assert all(b["e"]["value"].startswith(f"http://127.0.0.1:{port}/") for b in r.json()["results"]["bindings"])
+
+
+def _listening(port: int) -> list[str]:
+    """Local addresses listening on ``port`` (from /proc/net/tcp and tcp6)."""
+    out = []
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(name).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            parts = line.split()
+            addr, p = parts[1].rsplit(":", 1)
+            if int(p, 16) == port and parts[3] == "0A":  # LISTEN
+                out.append(addr)
+    return out
+
+
+def test_cli_serves_on_loopback_and_stops_on_ctrl_c(graph_dir, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    p = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", str(graph_dir[0]), "--port", str(p), "--max-rows", "3", "--timeout", "10"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{p}/api/stats", timeout=2)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read()
+                assert time.monotonic() < deadline, "kg serve did not answer"
+                time.sleep(0.2)
+        assert r.json()["papers"] == len(graph_dir[1].papers)
+        assert _listening(p) == ["0100007F"]  # 127.0.0.1 only
+        r = httpx.get(f"http://127.0.0.1:{p}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+                      headers={"Accept": "application/json"}, timeout=60)
+        assert len(r.json()["results"]["bindings"]) == 3 and r.headers["x-kg-truncated"] == "max-rows=3"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    err = proc.stderr.read()
+    assert proc.returncode in (0, 130), err  # 130: the shell's code for Ctrl+C, after uvicorn's graceful shutdown
+    assert "Traceback" not in err and "Finished server process" in err
+    bad = subprocess.run([sys.executable, "-m", "kg", "serve", str(tmp_path), "--port", str(_free_port())],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 1 and "not a kg build directory" in bad.stderr
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # the real build of the sample corpus
 # ---------------------------------------------------------------------------------------------------------------

@@ -77,7 +77,7 @@ async def sparql_endpoint(request: Request) -> Response:
                 return pages.sparql_form(request)
         req = parse_request(request.method, request.headers.get("content-type"), url_params, body)
         idx = svc.index()
-        check_dataset(req, idx.base_iri)
+        check_dataset(req, idx.store_base, idx.base_iri)
         prefixes = _prefixes()
 
         def run() -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import heapq
 import io
 import json
 import logging
@@ -248,15 +249,18 @@ def result_rows(idx: GraphIndex, node_id: str) -> list[dict[str, Any]]:
 async def home(request: Request) -> Response:
     idx = _svc(request).index()
     g = idx.graph
-    top: dict[str, list[dict[str, Any]]] = {}
-    for t in ENTITY_TYPES:
-        ents = sorted((e for e in g.entities.values() if e.type == t), key=lambda e: (-len(e.papers), e.name.casefold()))
-        top[t] = [{**node_link(idx, e.id), "papers": len(e.papers)} for e in ents[:10]]
-    papers = sorted(g.papers.values(), key=lambda p: (p.date or str(p.year or ""), p.id), reverse=True)[:15]
-    return render_page(
-        request, "home.html", title="Knowledge graph", stats=g.stats(), meta=g.meta, top=top,
-        papers=[node_link(idx, p.id) | {"year": p.year} for p in papers],
-    )
+    cached = idx.cache.get("home")
+    if cached is None:  # computed once per graph version
+        top: dict[str, list[dict[str, Any]]] = {}
+        for t in ENTITY_TYPES:
+            ents = heapq.nsmallest(10, (e for e in g.entities.values() if e.type == t),
+                                   key=lambda e: (-len(e.papers), e.name.casefold(), e.id))
+            top[t] = [{**node_link(idx, e.id), "papers": len(e.papers)} for e in ents]
+        papers = heapq.nlargest(15, g.papers.values(), key=lambda p: (p.date or str(p.year or ""), p.id))
+        cached = idx.cache["home"] = {
+            "stats": g.stats(), "top": top, "papers": [node_link(idx, p.id) | {"year": p.year} for p in papers],
+        }
+    return render_page(request, "home.html", title="Knowledge graph", meta=g.meta, **cached)
 
 
 async def search(request: Request) -> Response:
@@ -314,7 +318,7 @@ def entity_page(request: Request, idx: GraphIndex, eid: str) -> Response:
     e = g.entities[eid]
     papers = [node_link(idx, pid) for pid in e.papers[:MAX_LIST] if pid in g.papers]
     return render_page(
-        request, "entity.html", title=f"{e.name} ({e.type})", e=e, iri=idx.node_to_iri.get(eid),
+        request, "entity.html", title=f"{e.name} ({e.type})", e=e, iri=idx.public_iri(idx.node_to_iri.get(eid, "")),
         papers=papers, more_papers=max(0, len(e.papers) - MAX_LIST), relations=relation_rows(idx, eid),
         results=result_rows(idx, eid), view=_view_fragment(idx, "entity", eid), rdf_links=_rdf_links(request),
     )
@@ -345,7 +349,7 @@ def paper_page(request: Request, idx: GraphIndex, pid: str) -> Response:
             contributions.append({"type": t, "label": label, "rows": rows})
     types_present = sorted({m.type for ms in by_field.values() for m in ms})
     return render_page(
-        request, "paper.html", title=p.title or pid, p=p, iri=idx.node_to_iri.get(pid), fields=fields,
+        request, "paper.html", title=p.title or pid, p=p, iri=idx.public_iri(idx.node_to_iri.get(pid, "")), fields=fields,
         contributions=contributions, results=result_rows(idx, pid), types_present=types_present,
         repositories=[g.repositories[r] for r in sorted(g.repositories) if pid in g.repositories[r].papers],
         view=_view_fragment(idx, "paper", pid), rdf_links=_rdf_links(request),
@@ -441,7 +445,8 @@ async def resolve_iri(request: Request) -> Response:
     raw = request.scope.get("raw_path") or request.url.path.encode()
     raw_path = raw.decode("latin-1")
     node = idx.node_of_path(raw_path)
-    iri = idx.node_to_iri[node[1]] if node is not None else idx.base_iri + raw_path.lstrip("/")
+    # the IRI as the store holds it (the build's base), whatever base the server presents
+    iri = idx.node_to_iri[node[1]] if node is not None else idx.store_base + raw_path.lstrip("/")
     fmt = request.query_params.get("format", "").lower()
     accept = request.headers.get("accept")
     want = "text/html" if fmt == "html" else None
@@ -465,7 +470,8 @@ async def resolve_iri(request: Request) -> Response:
     accept_rdf = accept if not fmt else None
     try:
         rendered = await svc.run_blocking(
-            lambda: render(svc.sparql_sync(query), req, accept_rdf, svc.config.max_rows, _prefixes())
+            lambda: render(svc.sparql_sync(query), req, accept_rdf, svc.config.max_rows, _prefixes(),
+                           rebase=(idx.store_base, idx.base_iri))
         )
     except KGError as exc:
         return Response(f"{exc}\n", status_code=503, media_type="text/plain; charset=utf-8")
@@ -507,7 +513,8 @@ async def _describe_page(request: Request, svc: GraphService, iri: str, node: tu
         return error_page(request, 404, "Not found", f"Nothing in this graph has the IRI {iri}.")
     idx = svc.index()
     rows = [(term_view(idx, t.subject), term_view(idx, t.predicate), term_view(idx, t.object)) for t in triples]
-    return render_page(request, "describe.html", title=iri, iri=iri, rows=rows, rdf_links=_rdf_links(request))
+    return render_page(request, "describe.html", title=idx.public_iri(iri), iri=idx.public_iri(iri), rows=rows,
+                       rdf_links=_rdf_links(request))
 
 
 def term_view(idx: GraphIndex, term: Any) -> dict[str, Any]:
@@ -531,8 +538,8 @@ def term_view(idx: GraphIndex, term: Any) -> dict[str, Any]:
         node = idx.iri_to_node.get(value)
         if node is not None:
             url = idx.local_path(node[1])
-        elif value.startswith(idx.base_iri):
-            url = "/" + value[len(idx.base_iri):]
+        elif value.startswith(idx.store_base):
+            url = "/" + value[len(idx.store_base):]
     return {"kind": kind, "value": value, "extra": extra, "url": url}
 
 
@@ -576,6 +583,7 @@ def cypher_help(request: Request) -> Response:
 
 # -- named queries -----------------------------------------------------------------------------------------------
 RESERVED = {"lang", "format", "param"}
+_QUERY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 
 
 def _named_catalogue() -> dict[str, dict[str, Any]]:
@@ -647,6 +655,8 @@ async def run_named_query(request: Request) -> Response:
     name = request.path_params["name"]
     lang = request.query_params.get("lang", "")
     try:
+        if not _QUERY_NAME.match(name):  # a name, never a path: only queries of the catalogue run
+            raise QueryError(f"There is no named query {name!r}. List them at /queries.")
         if lang and lang not in ("sparql", "cypher"):
             raise QueryError(f"lang must be 'sparql' or 'cypher', got {lang!r}.")
         if not lang:
@@ -673,7 +683,7 @@ async def run_named_query(request: Request) -> Response:
             columns, rows = await svc.run_blocking(svc.cypher_sync, nq.text, values)
     except KGError as exc:
         status = status_of(exc)
-        if "no named" in str(exc).lower() or "there is no named" in str(exc).lower():
+        if "there is no named" in str(exc).lower():
             status = 404
         if wants_json(request) or request.query_params.get("format") == "csv":
             return JSONResponse({"error": str(exc)}, status_code=status)

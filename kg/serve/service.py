@@ -87,18 +87,20 @@ class GraphIndex:
     """The loaded graph with the look-ups pages need (IRIs both ways, relations by node, results by entity)."""
 
     graph: KnowledgeGraph
-    base_iri: str
+    base_iri: str  #: the public base: IRIs shown and returned by the linked-data pages
     version: str
+    store_base: str = ""  #: the base the build minted its IRIs with (what the stores hold)
     iri_to_node: dict[str, tuple[str, str]] = field(default_factory=dict)  #: IRI -> (kind, id)
     node_to_iri: dict[str, str] = field(default_factory=dict)
     relations_by_node: dict[str, list[str]] = field(default_factory=dict)
     results_by_node: dict[str, list[str]] = field(default_factory=dict)
     mentions_by_paper: dict[str, list[int]] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)  #: page data computed once per graph version
 
     @classmethod
-    def build(cls, graph: KnowledgeGraph, base_iri: str, version: str) -> "GraphIndex":
-        idx = cls(graph=graph, base_iri=base_iri, version=version)
-        mint = _minter(base_iri)
+    def build(cls, graph: KnowledgeGraph, base_iri: str, version: str, store_base: str | None = None) -> "GraphIndex":
+        idx = cls(graph=graph, base_iri=base_iri, version=version, store_base=store_base or base_iri)
+        mint = _minter(idx.store_base)
         for kind, coll, fn in (
             ("paper", graph.papers, mint.paper),
             ("entity", graph.entities, mint.entity),
@@ -125,13 +127,25 @@ class GraphIndex:
     def local_path(self, node_id: str) -> str | None:
         """The server path of a node's page: its IRI without the base (``/entity/model%3Abert``)."""
         iri = self.node_to_iri.get(node_id)
-        if iri is None or not iri.startswith(self.base_iri):
+        if iri is None or not iri.startswith(self.store_base):
             return None
-        return "/" + iri[len(self.base_iri):]
+        return "/" + iri[len(self.store_base):]
+
+    def public_iri(self, iri: str) -> str:
+        """``iri`` of the store moved under the public base (unchanged when the two bases agree)."""
+        if self.store_base != self.base_iri and iri.startswith(self.store_base):
+            return self.base_iri + iri[len(self.store_base):]
+        return iri
+
+    def store_iri(self, iri: str) -> str:
+        """The store's form of a public ``iri``."""
+        if self.store_base != self.base_iri and iri.startswith(self.base_iri):
+            return self.store_base + iri[len(self.base_iri):]
+        return iri
 
     def node_of_path(self, raw_path: str) -> tuple[str, str] | None:
         """``(kind, id)`` of the node whose IRI is ``base + raw_path`` (the raw, still percent-encoded path)."""
-        hit = self.iri_to_node.get(self.base_iri + raw_path.lstrip("/"))
+        hit = self.iri_to_node.get(self.store_base + raw_path.lstrip("/"))
         if hit is not None:
             return hit
         # a hand-typed URL with the id not percent-encoded (/entity/model:bert, /paper/doi:10.1/x)
@@ -183,13 +197,13 @@ class GraphService:
             graph = load_graph(self.build_dir)
             recorded = graph.meta.get("base_iri") or DEFAULT_BASE_IRI
             base = self.config.base_iri or recorded
-            if self.config.base_iri and self.config.base_iri != recorded:
+            if base != recorded:
                 log.warning(
-                    "The build's IRIs use the base %s but the server was given %s; pages resolve paths under %s, "
-                    "while SPARQL answers keep the IRIs stored in the build. Rebuild with --base-iri %s to make them "
-                    "resolve here.", recorded, base, base, base,
+                    "The build's IRIs use the base %s; the server presents them under %s in its pages and linked-data "
+                    "documents, but SPARQL and Cypher answers keep the IRIs the build holds. Rebuild with "
+                    "`kg build ... --base-iri %s` to make them agree.", recorded, base, base,
                 )
-            self._index = GraphIndex.build(graph, base, version)
+            self._index = GraphIndex.build(graph, base, version, store_base=recorded)
             log.info("serving %s: %d papers, %d entities", self.build_dir, len(graph.papers), len(graph.entities))
             return self._index
 

@@ -139,7 +139,7 @@ def _update_refused() -> ProtocolError:
     )
 
 
-def check_dataset(req: SparqlRequest, base_iri: str) -> None:
+def check_dataset(req: SparqlRequest, base_iri: str, *other_bases: str) -> None:
     """Accept only graph IRIs of this build (they all name its one dataset); never dereference any.
 
     Raises:
@@ -147,7 +147,7 @@ def check_dataset(req: SparqlRequest, base_iri: str) -> None:
     """
     for kind, values in (("default-graph-uri", req.default_graphs), ("named-graph-uri", req.named_graphs)):
         for v in values:
-            if not v.startswith(base_iri):
+            if not v.startswith((base_iri, *other_bases)):
                 raise ProtocolError(
                     400,
                     f"{kind}={v!r} names a graph this endpoint does not hold; it serves one dataset, whose IRIs "
@@ -175,8 +175,13 @@ class Rendered:
     data: Any = None  #: W3C JSON (solutions/boolean) or triples, for the HTML view
 
 
-def render(result: Any, req: SparqlRequest, accept: str | None, max_rows: int, prefixes: dict[str, str] | None = None) -> Rendered:
-    """Serialise a :func:`kg.rdf.sparql` result in the negotiated format, keeping at most ``max_rows`` rows."""
+def render(result: Any, req: SparqlRequest, accept: str | None, max_rows: int, prefixes: dict[str, str] | None = None,
+           rebase: tuple[str, str] | None = None) -> Rendered:
+    """Serialise a :func:`kg.rdf.sparql` result in the negotiated format, keeping at most ``max_rows`` rows.
+
+    ``rebase=(old, new)`` moves the IRIs of graph results from one base to another (linked-data documents served
+    under a public base that differs from the build's).
+    """
     import pyoxigraph as ox
 
     form, payload = result_payload(result)
@@ -185,6 +190,8 @@ def render(result: Any, req: SparqlRequest, accept: str | None, max_rows: int, p
         triples = list(_take(payload, max_rows + 1))
         if len(triples) > max_rows:
             triples, truncated = triples[:max_rows], True
+        if rebase and rebase[0] != rebase[1]:
+            triples = [_rebase(t, *rebase) for t in triples]
         fmt, media = _pick(req, accept, GRAPH_TYPES, _GRAPH_NAMES)
         if fmt == "HTML":
             return Rendered(media, b"", truncated, form, triples)
@@ -214,6 +221,17 @@ def render(result: Any, req: SparqlRequest, accept: str | None, max_rows: int, p
     if fmt in ("CSV", "TSV"):
         media += "; charset=utf-8"
     return Rendered(media, body, truncated, form, doc)
+
+
+def _rebase(t: Any, old: str, new: str) -> Any:
+    import pyoxigraph as ox
+
+    def move(x: Any) -> Any:
+        if isinstance(x, ox.NamedNode) and x.value.startswith(old):
+            return ox.NamedNode(new + x.value[len(old):])
+        return x
+
+    return ox.Triple(move(t.subject), move(t.predicate), move(t.object))
 
 
 def _take(items: Iterable[Any], n: int) -> Iterable[Any]:
