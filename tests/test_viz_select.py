@@ -141,9 +141,9 @@ def test_paper_view_by_id_bare_arxiv_and_title(g):
     assert rel_id(g, "EVALUATED_ON", "model:bert-x", "dataset:imagenet") in sub.relations  # evidence from this paper
     assert {(e.source, e.target, e.label) for e in sub.extra_edges} == {
         (P0, "res:0000000000000001", "REPORTS_RESULT"),
-        ("res:0000000000000001", "model:bert-x", "model"),
-        ("res:0000000000000001", "dataset:imagenet", "dataset"),
-        ("res:0000000000000001", "metric:accuracy", "metric"),
+        ("res:0000000000000001", "model:bert-x", "RESULT_MODEL"),
+        ("res:0000000000000001", "dataset:imagenet", "RESULT_DATASET"),
+        ("res:0000000000000001", "metric:accuracy", "RESULT_METRIC"),
     }
     assert paper_view(g, "2401.00001").nodes == sub.nodes
     assert paper_view(g, XSS_TITLE.upper().lower()).focus == [P0]

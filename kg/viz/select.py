@@ -184,7 +184,7 @@ def overview(graph: KnowledgeGraph, top: int = 200, *, types: str | Iterable[str
             candidates += list(graph.results)
     candidates.sort(key=lambda n: (-deg.get(n, 0), -support_of(graph, n), n))
     nodes = candidates[:top]
-    what = ", ".join(kinds) if kinds else "entities"
+    what = f"nodes of type {', '.join(kinds)}" if kinds else "entities"
     sub = Subgraph(
         nodes=nodes,
         relations=relations_among(graph, nodes),
@@ -302,7 +302,7 @@ def result_edges(graph: KnowledgeGraph, nodes: Iterable[str]) -> list[ExtraEdge]
         for role in ("model", "dataset", "metric", "task"):
             target = getattr(res, role)
             if target and target in keep:
-                out.append(ExtraEdge(nid, target, role, "result"))
+                out.append(ExtraEdge(nid, target, f"RESULT_{role.upper()}", "result"))
     return out
 
 

@@ -177,20 +177,32 @@
     }
 
     // -- neighbourhood highlight (pyvis's select-menu semantics: the node and its neighbours stay in colour) --------
+    // Only nodes whose state changes are updated: a DataSet update re-styles every item it touches, which is what
+    // costs time on large views.
+    var greyed = {};
+    var GREY = { background: "rgba(200,200,200,0.45)", border: "rgba(160,160,160,0.45)" };
     function highlight(id) {
       var keep = {};
       keep[id] = true;
       network.getConnectedNodes(id).forEach(function (n) { keep[n] = true; });
-      nodes.update(data.nodes.map(function (n) {
-        return keep[n.id]
-          ? { id: n.id, color: null, label: n.label }
-          : { id: n.id, color: { background: "rgba(200,200,200,0.45)", border: "rgba(160,160,160,0.45)" }, label: " " };
-      }));
+      var changes = [];
+      data.nodes.forEach(function (n) {
+        var grey = !keep[n.id];
+        if (grey && !greyed[n.id]) {
+          changes.push({ id: n.id, color: GREY, label: " " });
+          greyed[n.id] = true;
+        } else if (!grey && greyed[n.id]) {
+          changes.push({ id: n.id, color: null, label: n.label });
+          delete greyed[n.id];
+        }
+      });
+      if (changes.length) nodes.update(changes);
       state.highlighted = id;
     }
     function unhighlight() {
-      if (state.highlighted === null) return;
-      nodes.update(data.nodes.map(function (n) { return { id: n.id, color: null, label: n.label }; }));
+      var changes = Object.keys(greyed).map(function (id) { return { id: id, color: null, label: byId[id].label }; });
+      greyed = {};
+      if (changes.length) nodes.update(changes);
       state.highlighted = null;
     }
     function select(id) {
@@ -255,15 +267,28 @@
     fillResults();
 
     // -- filter menu: node types and relation types ----------------------------------------------------------------
+    var nodeHidden = {}, edgeHidden = {};
     function applyFilters() {
-      nodes.update(data.nodes.map(function (n) { return { id: n.id, hidden: !!state.hiddenKinds[n.kg.kind] }; }));
-      edges.update(data.edges.map(function (e) { return { id: e.id, hidden: !!state.hiddenRels[e.kg.type] }; }));
-      var shownNodes = nodes.get({ filter: function (n) { return !n.hidden; } }).length;
-      var shownEdges = edges.get({
-        filter: function (e) {
-          return !e.hidden && !nodes.get(e.from).hidden && !nodes.get(e.to).hidden;
+      var nodeChanges = [], edgeChanges = [];
+      data.nodes.forEach(function (n) {
+        var h = !!state.hiddenKinds[n.kg.kind];
+        if (h !== !!nodeHidden[n.id]) {
+          nodeChanges.push({ id: n.id, hidden: h });
+          nodeHidden[n.id] = h;
         }
-      }).length;
+      });
+      var shownEdges = 0;
+      data.edges.forEach(function (e) {
+        var h = !!state.hiddenRels[e.kg.type];
+        if (h !== !!edgeHidden[e.id]) {
+          edgeChanges.push({ id: e.id, hidden: h });
+          edgeHidden[e.id] = h;
+        }
+        if (!h && !nodeHidden[e.from] && !nodeHidden[e.to]) shownEdges += 1;
+      });
+      if (nodeChanges.length) nodes.update(nodeChanges);
+      if (edgeChanges.length) edges.update(edgeChanges);
+      var shownNodes = data.nodes.filter(function (n) { return !nodeHidden[n.id]; }).length;
       part(root, "count").textContent = plural(shownNodes, "node") + ", " + plural(shownEdges, "edge") + " shown";
     }
     state.applyFilters = applyFilters;
