@@ -216,19 +216,25 @@ def _xml_value(value: Any) -> Any:
 
 
 def to_networkx(pg: PropertyGraph) -> Any:
-    """A ``networkx.MultiDiGraph``: node attribute ``label``, edge attribute ``type`` and key = relationship id or
-    type; list properties as JSON strings, nulls left out (GraphML/GEXF have no null)."""
+    """A ``networkx.MultiDiGraph``.
+
+    Nodes: ``node_type`` (Paper, Model, ...) and ``label`` (name, title or URL, what Gephi shows); edges:
+    ``rel_type`` and ``label`` (the relationship type; GEXF reserves ``type`` for directedness), key = relation id or type and
+    endpoints. List and evidence properties become JSON strings; nulls are left out (GraphML/GEXF have no null).
+    """
     import networkx as nx
 
     g = nx.MultiDiGraph()
     for label, rows in pg.nodes.items():
         for r in (flat(x, NODE_TABLES[label]) for x in rows):
             attrs = {k: _xml_value(v) for k, v in r.items() if v is not None and k != "id"}
-            g.add_node(r["id"], label=label, **attrs)
+            display = r.get("name") or r.get("title") or r.get("url") or r["id"]
+            g.add_node(r["id"], node_type=label, label=_xml_value(display), **attrs)
     for (rtype, _, _), rows in sorted(pg.edges.items()):
         for r in (flat(x, REL_TABLES[rtype].props) for x in rows):
             attrs = {k: _xml_value(v) for k, v in r.items() if v is not None and k not in ("from", "to", "id")}
-            g.add_edge(r["from"], r["to"], key=r.get("id") or f"{rtype}:{r['from']}->{r['to']}", type=rtype, **attrs)
+            g.add_edge(r["from"], r["to"], key=r.get("id") or f"{rtype}:{r['from']}->{r['to']}", rel_type=rtype,
+                       label=rtype, **attrs)
     return g
 
 
