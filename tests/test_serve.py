@@ -505,6 +505,12 @@ def test_slow_query_times_out_and_server_recovers(client):
     assert time.monotonic() - t0 < TIMEOUT + 20
     r = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/json"})
     assert r.status_code == 200 and r.json()["boolean"] is True
+    slow = ("UNWIND range(1, 100000) AS x UNWIND range(1, 100000) AS y WITH x, y WHERE (x * y) % 7 = 3 "
+            "RETURN count(*) AS n")
+    r = client.post("/cypher", json={"query": slow})
+    assert r.status_code == 503 and "longer than" in r.json()["error"]
+    r = client.post("/cypher", json={"query": "MATCH (m:Model) RETURN count(m) AS n"})
+    assert r.status_code == 200 and r.json()["rows"] == [{"n": 2}]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -701,6 +707,32 @@ def test_public_base_differing_from_the_build(graph_dir, port):
         # SPARQL answers keep the IRIs the build holds (the store is not rewritten)
         r = c.get("/sparql", params={"query": MODELS_QUERY}, headers={"Accept": "application/json"})
         assert all(b["e"]["value"].startswith(f"http://127.0.0.1:{port}/") for b in r.json()["results"]["bindings"])
+
+
+def test_rebuilt_directory_is_picked_up_while_serving(tmp_path):
+    """A build swapped in under a running server shows on the next request (pages, SPARQL, Cypher)."""
+    from kg.cypher import write_store as write_cypher
+    from kg.rdf import write_store as write_rdf
+
+    p = _free_port()
+    g = make_graph(f"http://127.0.0.1:{p}/")
+    save_graph(g, tmp_path)
+    write_rdf(g, tmp_path)
+    write_cypher(g, tmp_path)
+    q = {"query": PREFIXES + "SELECT (COUNT(?e) AS ?n) WHERE { ?e a mlkg:Dataset }"}
+    with Server(tmp_path, p) as s, httpx.Client(base_url=s.url, timeout=60) as c:
+        assert c.get("/api/stats").json()["entities"]["Dataset"] == 1
+        assert c.get("/sparql", params=q, headers={"Accept": "application/json"}).json()["results"]["bindings"][0]["n"]["value"] == "1"
+        g.entities["dataset:coco"] = Entity(id="dataset:coco", type="Dataset", name="COCO", aliases=["MS COCO"])
+        save_graph(g, tmp_path)
+        write_rdf(g, tmp_path)
+        write_cypher(g, tmp_path)
+        assert c.get("/api/stats").json()["entities"]["Dataset"] == 2
+        assert c.get("/api/search", params={"q": "ms coco"}).json()["entities"][0]["id"] == "dataset:coco"
+        assert c.get("/sparql", params=q, headers={"Accept": "application/json"}).json()["results"]["bindings"][0]["n"]["value"] == "2"
+        r = c.post("/cypher", json={"query": "MATCH (d:Dataset) RETURN count(d) AS n"})
+        assert r.json()["rows"] == [{"n": 2}]
+        assert c.get("/entity/dataset%3Acoco", headers={"Accept": "text/html"}).status_code == 200
 
 
 def _listening(port: int) -> list[str]:
@@ -902,3 +934,45 @@ def test_browser_sparql_form_and_named_query(watched, server):
     assert page.locator("#named-queries tbody tr").count() >= 1
     page.locator("#named-queries tbody tr:first-child td:last-child a").first.click()
     page.wait_for_selector("#query-rows")
+
+
+@pytest.mark.browser
+def test_browser_cross_origin_client_like_yasgui(browser, server):
+    """A page from another origin POSTs a form query and reads the JSON answer: CORS lets a browser client in."""
+    import http.server
+
+    page_html = (
+        "<!doctype html><html><body><pre id=out>waiting</pre><script>\n"
+        "fetch(" + json.dumps(server.url + "/sparql") + ", {method: 'POST',\n"
+        "  headers: {'Content-Type': 'application/x-www-form-urlencoded',\n"
+        "            'Accept': 'application/sparql-results+json,*/*;q=0.9'},\n"
+        "  body: 'query=' + encodeURIComponent(" + json.dumps(MODELS_QUERY) + ")})\n"
+        ".then(r => r.json()).then(d => { document.getElementById('out').textContent =\n"
+        "  d.results.bindings.map(b => b.name.value).join(','); })\n"
+        ".catch(e => { document.getElementById('out').textContent = 'failed: ' + e; });\n"
+        "</script></body></html>"
+    ).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page_html)))
+            self.end_headers()
+            self.wfile.write(page_html)
+
+        def log_message(self, *args):
+            pass
+
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    t = threading.Thread(target=other.serve_forever, daemon=True)
+    t.start()
+    ctx = browser.new_context()
+    try:
+        page = ctx.new_page()
+        page.goto(f"http://127.0.0.1:{other.server_address[1]}/")
+        page.wait_for_function("() => document.getElementById('out').textContent !== 'waiting'", timeout=20_000)
+        assert page.inner_text("#out") == "FooNet,ResNet-50"
+    finally:
+        ctx.close()
+        other.shutdown()
