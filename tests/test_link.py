@@ -337,3 +337,48 @@ def test_duplicates_check_flags_split_entities(gan_corpus):
     g2.entities[clone.id] = clone
     dups = find_duplicates(g2)
     assert [(d["a"], d["b"]) for d in dups] == [(r.id, clone.id)]
+
+
+def test_type_repair_and_propagation():
+    papers, exs = corpus(
+        paper("p:a", "Few-shot learning", "We evaluate on [miniImageNet|Model] and [VOT-2018|Model], and the [AC|Model] dataset. "
+                                          "Our [ProtoNet++|Model] beats ProtoNet++ variants."),
+        paper("p:b", "Classification", "Results on [ImageNet|Dataset] with [ProtoNet++|Model]. ImageNet is large. "
+                                       "The [encoder|Method] benchmark is new."),
+    )
+    g = link(papers, exs)
+    typed = {(m.paper, m.text): m.type for m in g.mentions}
+    assert typed[("p:a", "miniImageNet")] == "Dataset"  # built on a dataset name of the corpus
+    assert typed[("p:a", "VOT-2018")] == "Dataset"  # a name with a year
+    assert typed[("p:a", "AC")] == "Dataset"  # "the AC dataset"
+    assert typed[("p:b", "encoder")] == "Method"  # a generic word is not a dataset because "benchmark" follows
+    prop = sorted((m.paper, m.text, m.type) for m in g.mentions if m.source == "link:propagated")
+    # untagged repeats: within the paper ("ProtoNet++" in p:a) and a name tagged elsewhere ("ImageNet" in p:b)
+    assert prop == [("p:a", "ProtoNet++", "Model"), ("p:b", "ImageNet", "Dataset")]
+    for m in g.mentions:
+        assert g.papers[m.paper].field_text(m.field)[m.start : m.end] == m.text
+
+
+def test_result_roles_repaired_from_the_sentence():
+    papers, exs = corpus(
+        paper(
+            "p:r",
+            "[DFN|Model]: discriminative features",
+            "Based on our proposed [DFN|Model], we achieve 86.2% [mean IOU|Metric] on [PASCAL VOC 2012|Dataset] and 80.3% "
+            "[mean IOU|Metric] on [Cityscapes|Dataset]. The proposed model achieves 41.6 [mAP|Metric] on [COCO|Dataset], "
+            "which surpasses the state-of-the-art method, [Focal Loss|Method].",
+            # the extractor attached the first dataset to both values and the baseline as the method of the last one
+            results=[
+                {"value_text": "86.2%", "method": "DFN", "dataset": "PASCAL VOC 2012", "metric": "mean IOU"},
+                {"value_text": "80.3%", "method": "DFN", "dataset": "PASCAL VOC 2012", "metric": "mean IOU"},
+                {"value_text": "41.6", "method": "Focal Loss", "dataset": "COCO", "metric": "mAP"},
+            ],
+        )
+    )
+    g = link(papers, exs)
+    rows = {r.value_text: (r.surface["method"], r.surface["dataset"], r.surface["metric"]) for r in g.results.values()}
+    assert rows == {
+        "86.2%": ("DFN", "PASCAL VOC 2012", "mean IOU"),
+        "80.3%": ("DFN", "Cityscapes", "mean IOU"),
+        "41.6": ("DFN", "COCO", "mAP"),
+    }

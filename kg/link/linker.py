@@ -11,7 +11,7 @@ from kg.graph.model import FIELDS, KnowledgeGraph, Mention, Paper
 from kg.link.canonical import FUZZY_THRESHOLD, Canonicaliser, abbreviations_from_mentions
 from kg.link.context import PaperContext
 from kg.link.normalize import match_key
-from kg.link.propagate import propagate, retype_by_context
+from kg.link.propagate import dataset_names, propagate, retype_by_context
 from kg.link.relations import RelationBuilder, paper_rules, title_prefix_mentions, variant_relations
 from kg.link.repos import build_repositories
 from kg.link.results import build_results
@@ -104,8 +104,9 @@ def link(
         if extra:
             ctx.mentions = sorted(ctx.mentions + extra, key=lambda m: (FIELDS.index(m.field), m.start, m.end, m.type))
 
+    datasets = dataset_names(ctxs)
     for ctx in ctxs:
-        retype_by_context(ctx)
+        retype_by_context(ctx, datasets)
     propagated = propagate(ctxs)
 
     canon = Canonicaliser(previous)

@@ -24,20 +24,35 @@ MAX_NGRAM = 6
 _TOKEN = re.compile(r"\S+")
 _EDGE = "\"'.,;:!?()[]{}"
 _DATASET_AFTER = re.compile(
-    r"^\s*(?:dataset|data set|benchmark|corpus|corpora|test set|test-dev|testbed|challenge|database|cloze test|leaderboard|splits?)\b",
+    r"^\s*(?:dataset|data set|benchmark|corpus|corpora|test set|test-dev|testbed|challenge|database|cloze test|leaderboard)\b",
     re.I,
 )
+_DERIVED_PREFIX = re.compile(r"(?:mini|tiny|super|sub|small)[\-_]?", re.I)
+_DERIVED_SUFFIX = re.compile(r"[\-_](?:\d+[kKmM]?|C|LT|R|A|O|v\d+|V\d+|Sketch|Lite|Full|Extended)")
 _YEAR_NAME = re.compile(r"^[A-Z][A-Za-z\-\s]*[A-Za-z][\s\-]?(?:19|20)\d\d$")
 _NOT_PROPAGATED = re.compile(r"^(?:\d+[A-Za-z]?|[A-Z]{1,2}s?|[a-z]+)$")
 
 
-def retype_by_context(ctx: PaperContext) -> None:
-    """Model/Method mentions that the text calls a dataset become Dataset mentions (in place)."""
+def dataset_names(ctxs: list[PaperContext]) -> frozenset[str]:
+    """Names (digits or inner capitals, 4+ characters) tagged Dataset somewhere in the corpus."""
+    return frozenset(m.text for ctx in ctxs for m in ctx.mentions if m.type == "Dataset" and len(m.text) >= 4 and is_proper_name(m.text))
+
+
+def retype_by_context(ctx: PaperContext, datasets: frozenset[str] = frozenset()) -> None:
+    """Model/Method mentions that the text calls a dataset become Dataset mentions (in place): followed by
+    "dataset"/"benchmark"/..., named with a year ("VOT-2018"), or one word built on a dataset name of the corpus
+    ("miniImageNet", "Tiny-ImageNet", "ImageNet-1k")."""
     for m in ctx.mentions:
         if m.type not in ("Model", "Method"):
             continue
         text = ctx.texts.get(m.field, "")
-        if _DATASET_AFTER.match(text[m.end : m.end + 30]) or _YEAR_NAME.match(m.text):
+        derived = " " not in m.text and any(
+            d != m.text and (_DERIVED_PREFIX.fullmatch(m.text[: -len(d)]) is not None if m.text.endswith(d) else
+                             m.text.startswith(d) and _DERIVED_SUFFIX.fullmatch(m.text[len(d):]) is not None)
+            for d in datasets
+        )
+        cue = is_named(m.text) and _DATASET_AFTER.match(text[m.end : m.end + 30])
+        if cue or _YEAR_NAME.match(m.text) or derived:
             m.type = "Dataset"
             m.source = f"{m.source}+link:type_context"
 
