@@ -43,8 +43,9 @@ def render_summary(report: BuildReport, console: Console) -> None:
     if problems:
         console.print(f"[yellow]{len(problems)} input problem(s)[/], first ones:")
         for p in problems[:10]:
-            where = f"{p.get('file')}:{p.get('line')}" if isinstance(p, dict) else str(p)
-            console.print(f"  {where}: {p.get('reason') if isinstance(p, dict) else ''}", highlight=False)
+            line = p.get("line")
+            where = f"{p.get('file')}:{line}" if line is not None else str(p.get("file"))
+            console.print(f"  {where}: {p.get('reason')}: {p.get('message', '')}", highlight=False)
         console.print(f"  (all of them are in {report.build_dir / 'build-report.json'})", highlight=False)
     console.print("[bold]outputs[/]")
     for k, v in report.outputs.items():

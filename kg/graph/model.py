@@ -3,7 +3,7 @@
 Identifiers are controlled strings (never raw text):
 
 * paper ids: ``arxiv:2411.15858``, ``doi:10.1145/123``, ``s2:<sha>``, ``openalex:W123``,
-  ``title:<sha1 of the normalised title, 16 hex>``;
+  ``title:<sha1 of the normalised title, 16 hex>``, ``text:<hash>`` for records holding only a text;
 * entity ids: ``<type lower>:<slug>`` built by :mod:`kg.link` from the normalised canonical key;
 * relation / result / repository ids: ``rel:``/``res:``/``repo:`` + 16 hex of a SHA-1 over their key.
 
@@ -88,6 +88,7 @@ class Paper(_Record):
     categories: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  #: URLs found in the abstract
     sources: list[str] = field(default_factory=list)  #: "file:line" of every record merged into this paper
+    record_id: str | None = None  #: the input record's own ``id`` as given (``kg extract`` echoes it)
 
     def field_text(self, name: str) -> str:
         return {"title": self.title, "abstract": self.abstract, "text": self.text or ""}[name]
