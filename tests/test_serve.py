@@ -70,7 +70,8 @@ def make_graph(base_iri: str) -> KnowledgeGraph:
         Entity(id="dataset:imagenet", type="Dataset", name="ImageNet", aliases=["ImageNet-1k", "ILSVRC"], papers=[p1, p2], mentions=2),
         Entity(id="metric:top-1-accuracy", type="Metric", name="top-1 accuracy", aliases=[], papers=[p1], mentions=1),
         Entity(id="task:image-classification", type="Task", name="image classification", papers=[p1], mentions=1),
-        Entity(id="method:xss", type="Method", name=XSS_NAME, aliases=["<b>bold</b> & co"], papers=[p1], mentions=1),
+        Entity(id="method:xss", type="Method", name=XSS_NAME, papers=[p1], mentions=1,
+               aliases=["<b>bold</b> & co", "lone \ud800 surrogate", "NUL\x00 and \u202eRTL\u202c", "x" * 10_000]),
     ]
     g.entities = {e.id: e for e in ents}
     g.mentions = [
@@ -639,6 +640,17 @@ def test_pages_escape_hostile_text(client):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     r = client.get("/search", params={"q": XSS_NAME}, headers={"Accept": "text/html"})
     assert '"};alert(1);//' not in r.text and "&#34;};alert(1);//" in r.text
+
+
+def test_odd_text_does_not_break_answers(client):
+    """Lone surrogates, NUL, RTL marks and 10k-character aliases: every face still answers (U+FFFD for surrogates)."""
+    hits = client.get("/api/search", params={"q": "lone"}).json()["entities"]
+    assert [h["id"] for h in hits] == ["method:xss"] and hits[0]["matched"] == "lone \ufffd surrogate"
+    html = client.get("/entity/" + quote("method:xss", safe=""), headers={"Accept": "text/html"})
+    assert html.status_code == 200 and "lone \ufffd surrogate" in html.text and "x" * 10_000 in html.text
+    assert client.get("/search", params={"q": "lone"}, headers={"Accept": "text/html"}).status_code == 200
+    r = client.get("/entity/" + quote("method:xss", safe=""), headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and "\u202eRTL" in r.text
 
 
 def test_home_and_search_api(client, graph_dir):

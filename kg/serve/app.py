@@ -21,46 +21,21 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kg.errors import BuildDirError, KGError, QueryError, QueryRefusedError, QueryTimeoutError, StoreError
+from kg.errors import KGError
 from kg.serve import pages
 from kg.serve.conneg import best_match
 from kg.serve.middleware import RequestLimits, SecurityHeaders, read_body
+from kg.serve.responses import error_text, json_error, rdf_prefixes, rows_response, status_of, text_error
 from kg.serve.service import GraphService, ServeConfig
 from kg.serve.sparql_protocol import ProtocolError, check_dataset, parse_request, render
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-
-
-def status_of(exc: Exception) -> int:
-    """HTTP status of an error raised while answering a query."""
-    if isinstance(exc, ProtocolError):
-        return exc.status
-    if isinstance(exc, QueryRefusedError):
-        return 403
-    if isinstance(exc, QueryTimeoutError):
-        return 503
-    if isinstance(exc, QueryError):
-        return 400
-    if isinstance(exc, (StoreError, BuildDirError)):
-        return 503
-    return 500
-
-
-def error_text(exc: Exception) -> str:
-    return exc.message if isinstance(exc, ProtocolError) else str(exc) or exc.__class__.__name__
-
-
-def text_error(exc: Exception) -> Response:
-    status = status_of(exc)
-    if status >= 500:
-        log.warning("query failed: %s", exc)
-    return Response(error_text(exc) + "\n", status_code=status, media_type="text/plain; charset=utf-8")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -78,7 +53,7 @@ async def sparql_endpoint(request: Request) -> Response:
         req = parse_request(request.method, request.headers.get("content-type"), url_params, body)
         idx = svc.index()
         check_dataset(req, idx.store_base, idx.base_iri)
-        prefixes = _prefixes()
+        prefixes = rdf_prefixes()
 
         def run() -> Any:
             result = svc.sparql_sync(req.query)
@@ -95,28 +70,9 @@ async def sparql_endpoint(request: Request) -> Response:
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
 
 
-_PREFIXES: dict[str, str] | None = None
-
-
-def _prefixes() -> dict[str, str]:
-    global _PREFIXES
-    if _PREFIXES is None:
-        try:
-            from kg.rdf.vocab import PREFIXES
-
-            _PREFIXES = dict(PREFIXES)
-        except ImportError:  # pragma: no cover
-            _PREFIXES = {}
-    return _PREFIXES
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # /cypher
 # ---------------------------------------------------------------------------------------------------------------
-def _json_error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
-
-
 async def cypher_endpoint(request: Request) -> Response:
     svc: GraphService = request.app.state.service
     if request.method == "GET":
@@ -138,16 +94,8 @@ async def cypher_endpoint(request: Request) -> Response:
             raise ProtocolError(400, '"parameters" must be a JSON object mapping names to values.')
         columns, rows = await svc.run_blocking(svc.cypher_sync, doc["query"], params)
     except (ProtocolError, KGError) as exc:
-        return _json_error(status_of(exc), error_text(exc))
-    return _rows_response(columns, rows, svc.config.max_rows)
-
-
-def _rows_response(columns: list[str], rows: list[dict[str, Any]], max_rows: int, extra: dict[str, Any] | None = None) -> Response:
-    truncated = len(rows) > max_rows
-    doc = {**(extra or {}), "columns": columns, "rows": rows[:max_rows], "truncated": truncated}
-    body = json.dumps(doc, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass")
-    headers = {"X-KG-Truncated": f"max-rows={max_rows}"} if truncated else {}
-    return Response(body, media_type="application/json", headers=headers)
+        return json_error(status_of(exc), error_text(exc))
+    return rows_response(columns, rows, svc.config.max_rows)
 
 
 # ---------------------------------------------------------------------------------------------------------------

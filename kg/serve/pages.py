@@ -24,11 +24,14 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.responses import FileResponse, Response
 
 from kg.errors import KGError
 from kg.graph.model import ENTITY_TYPES, Entity, KnowledgeGraph, Mention
 from kg.serve.conneg import best_match
+from kg.serve.responses import SafeHTMLResponse as HTMLResponse
+from kg.serve.responses import SafeJSONResponse as JSONResponse
+from kg.serve.responses import clean, rdf_prefixes, rows_response, status_of
 from kg.serve.service import GraphIndex, GraphService
 
 log = logging.getLogger(__name__)
@@ -91,7 +94,7 @@ def render_page(request: Request, template: str, status: int = 200, **ctx: Any) 
 def error_page(request: Request, status: int, title: str, message: str) -> Response:
     if best_match(request.headers.get("accept"), ["text/html", "application/json", "text/plain"]) == "text/html":
         return render_page(request, "error.html", status=status, title=title, message=message)
-    return Response(message + "\n", status_code=status, media_type="text/plain; charset=utf-8")
+    return Response(clean(message) + "\n", status_code=status, media_type="text/plain; charset=utf-8")
 
 
 def wants_json(request: Request) -> bool:
@@ -470,7 +473,7 @@ async def resolve_iri(request: Request) -> Response:
     accept_rdf = accept if not fmt else None
     try:
         rendered = await svc.run_blocking(
-            lambda: render(svc.sparql_sync(query), req, accept_rdf, svc.config.max_rows, _prefixes(),
+            lambda: render(svc.sparql_sync(query), req, accept_rdf, svc.config.max_rows, rdf_prefixes(),
                            rebase=(idx.store_base, idx.base_iri))
         )
     except KGError as exc:
@@ -488,12 +491,6 @@ def _describe_query(iri: str, limit: int) -> str:
         f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} WHERE {{ "
         f"{{ <{iri}> ?p ?o }} UNION {{ ?s ?q <{iri}> }} }} LIMIT {int(limit)}"
     )
-
-
-def _prefixes() -> dict[str, str]:
-    from kg.serve.app import _prefixes as p
-
-    return p()
 
 
 async def _describe_page(request: Request, svc: GraphService, iri: str, node: tuple[str, str] | None) -> Response:
@@ -649,7 +646,6 @@ def plain_value(term: dict[str, Any] | None) -> Any:
 async def run_named_query(request: Request) -> Response:
     from kg.errors import QueryError
     from kg.named_queries import get_named_query, list_named_queries
-    from kg.serve.app import status_of
 
     svc = _svc(request)
     name = request.path_params["name"]
@@ -698,11 +694,9 @@ async def run_named_query(request: Request) -> Response:
         for r in rows[:max_rows]:
             w.writerow(["" if r.get(c) is None else (json.dumps(r[c], ensure_ascii=False, default=str) if isinstance(r.get(c), (list, dict)) else r[c]) for c in columns])
         headers = {"X-KG-Truncated": f"max-rows={max_rows}"} if truncated else {}
-        return Response(buf.getvalue().encode("utf-8", "surrogatepass"), media_type="text/csv; charset=utf-8", headers=headers)
+        return Response(clean(buf.getvalue()).encode("utf-8"), media_type="text/csv; charset=utf-8", headers=headers)
     if wants_json(request):
-        from kg.serve.app import _rows_response
-
-        return _rows_response(columns, rows, max_rows, {"name": name, "lang": lang, "params": values})
+        return rows_response(columns, rows, max_rows, {"name": name, "lang": lang, "params": values})
     idx = svc.index()
     table = [[_cell(idx, r.get(c)) for c in columns] for r in rows[:max_rows]]
     return render_page(request, "query_result.html", title=nq.title or name, nq=nq, lang=lang, values=values,

@@ -214,7 +214,9 @@ def render(result: Any, req: SparqlRequest, accept: str | None, max_rows: int, p
     if fmt == "HTML":
         return Rendered(media, b"", truncated, form, doc)
     if fmt == "JSON":
-        body = json.dumps(doc, ensure_ascii=False).encode("utf-8", "surrogatepass")
+        from kg.serve.responses import dump_json
+
+        body = dump_json(doc)
     else:
         parsed = ox.parse_query_results(json.dumps(doc).encode("utf-8"), ox.QueryResultsFormat.JSON)
         body = parsed.serialize(format=getattr(ox.QueryResultsFormat, fmt))
