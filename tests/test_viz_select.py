@@ -95,6 +95,25 @@ def test_overview_type_filter_and_papers(g):
     assert [e.label for e in with_papers.extra_edges] == ["REPORTS_RESULT"]
 
 
+def test_sparse_overview_adds_bridging_papers():
+    sparse = hostile_graph()
+    for rid in [rid for rid, r in sparse.relations.items() if r.source in sparse.entities]:
+        del sparse.relations[rid]
+    sub = overview(sparse, 50)
+    # P0 and P2 each link several of the shown entities; P1 links only one, so it is not a bridge
+    assert sub.nodes[-2:] == [P0, P2] and P1 not in sub.nodes
+    assert sub.title.endswith("and 2 papers linking them")
+    assert rel_id(sparse, "USES", P2, "model:resnet") in sub.relations
+    assert overview(sparse, 50, types="Model,Dataset").nodes == ["dataset:imagenet", "model:bert-x", "model:resnet"]
+
+
+def test_empty_views_are_errors(tmp_path):
+    from kg.graph.model import KnowledgeGraph
+
+    with pytest.raises(InputError, match="The view is empty"):
+        render_view(KnowledgeGraph(), None)
+
+
 def test_bad_types_and_top_are_clear_errors(g):
     with pytest.raises(InputError, match=r"Unknown node type 'Modle'.*Model, Dataset, Method"):
         parse_types("Dataset,Modle")

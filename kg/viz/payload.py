@@ -8,6 +8,7 @@ so a server can also hand it out as JSON (``view_payload`` -> ``json.dumps``) an
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 from collections import Counter
@@ -20,6 +21,7 @@ from kg.viz.layout import layout
 from kg.viz.select import Subgraph, node_kind
 from kg.viz.styles import NODE_KINDS, style_of
 
+log = logging.getLogger(__name__)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 LABEL_CHARS = 36  #: longer labels are cut (the full text is in the tooltip)
 MAX_ALIASES = 15
@@ -27,6 +29,8 @@ MAX_EVIDENCE = 3
 SENTENCE_CHARS = 400
 EDGE_LABELS_UP_TO = 150  #: draw relation names on edges only in views with at most this many edges
 LARGE_VIEW = 500  #: from this many nodes on, trade looks for speed (straight edges, hide edges while dragging)
+EDGES_PER_NODE = 5
+MIN_EDGE_CAP = 2000
 
 
 def clean(text: Any) -> str:
@@ -91,7 +95,7 @@ def _node_info(graph: KnowledgeGraph, nid: str) -> tuple[str, str, dict[str, Any
     return kind, short(e.name), info, len(e.papers)
 
 
-def _evidence(graph: KnowledgeGraph, rel) -> list[dict[str, str]]:
+def _evidence(graph: KnowledgeGraph, rel, limit: int = MAX_EVIDENCE) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     seen: set[str] = set()
     for ev in rel.evidence:
@@ -107,7 +111,7 @@ def _evidence(graph: KnowledgeGraph, rel) -> list[dict[str, str]]:
                 "title": clean(paper.title) if paper else clean(ev.paper),
             }
         )
-        if len(out) >= MAX_EVIDENCE:
+        if len(out) >= limit:
             break
     return out
 
@@ -121,12 +125,19 @@ def _size(kind: str, support: int, degree: int, focus: bool) -> float:
     return round(base * (1.6 if focus else 1.0), 1)
 
 
-def view_payload(graph: KnowledgeGraph, sub: Subgraph) -> dict[str, Any]:
+def max_edges_for(n_nodes: int) -> int:
+    """Most edges a view of ``n_nodes`` draws: beyond about five per node a picture is a hairball and pages grow big."""
+    return max(MIN_EDGE_CAP, EDGES_PER_NODE * n_nodes)
+
+
+def view_payload(graph: KnowledgeGraph, sub: Subgraph, *, max_edges: int | None = None) -> dict[str, Any]:
     """The JSON-able data of one view: ``nodes``, ``edges`` and ``options`` for vis-network, and a ``legend``.
 
     Args:
         graph: the whole graph (for names, evidence and paper titles).
         sub: what to show (see :mod:`kg.viz.select` and :mod:`kg.viz.query`).
+        max_edges: keep at most this many edges, the best supported first (default :func:`max_edges_for`); the
+            title then says how many were left out.
 
     Returns:
         ``{"title", "nodes", "edges", "options", "legend", "relation_types", "stats"}``; node and edge dicts are
@@ -134,15 +145,25 @@ def view_payload(graph: KnowledgeGraph, sub: Subgraph) -> dict[str, Any]:
     """
     node_set = set(sub.nodes)
     focus = set(sub.focus)
+    large = len(sub.nodes) >= LARGE_VIEW
+    title = clean(sub.title)
+    cap = max_edges if max_edges is not None else max_edges_for(len(sub.nodes))
+    rels = [graph.relations[rid] for rid in sub.relations]
+    rels = [r for r in rels if r.source in node_set and r.target in node_set]
+    budget = max(0, cap - len(sub.extra_edges))
+    if len(rels) > budget:
+        # keep the best supported edges (ties by id), then restore the given order
+        kept = {r.id for r in sorted(rels, key=lambda r: (-r.support, -r.confidence, r.id))[:budget]}
+        log.warning("the view has %d relations; drawing the %d best supported", len(rels), len(kept))
+        title = f"{title} (the {len(kept)} best supported of {len(rels)} relations)"
+        rels = [r for r in rels if r.id in kept]
+    n_evidence = 1 if large else MAX_EVIDENCE  # large views: one sentence per edge keeps the page small
     edges_in: list[tuple[str, str, str, dict[str, Any], int]] = []  # (from, to, edge id, kg fields, support)
-    for rid in sub.relations:
-        r = graph.relations[rid]
-        if r.source not in node_set or r.target not in node_set:
-            continue
+    for r in rels:
         edges_in.append(
-            (r.source, r.target, clean(rid), {
+            (r.source, r.target, clean(r.id), {
                 "edge": "relation", "type": clean(r.type), "support": r.support,
-                "confidence": round(float(r.confidence), 3), "evidence": _evidence(graph, r),
+                "confidence": round(float(r.confidence), 3), "evidence": _evidence(graph, r, n_evidence),
             }, r.support)
         )
     for i, e in enumerate(sub.extra_edges):
@@ -157,7 +178,6 @@ def view_payload(graph: KnowledgeGraph, sub: Subgraph) -> dict[str, Any]:
         sub.nodes,
         ((a, b, 1.0 + min(math.log1p(s), 3.0)) for a, b, _, _, s in edges_in),
     )
-    large = len(sub.nodes) >= LARGE_VIEW
 
     # pyvis owns the vis-network item and option model; the page template is ours.
     net = Network(directed=True, cdn_resources="in_line")
@@ -257,7 +277,7 @@ def view_payload(graph: KnowledgeGraph, sub: Subgraph) -> dict[str, Any]:
         for k in sorted(kinds_present, key=lambda k: (NODE_KINDS.index(k) if k in NODE_KINDS else 99, k))
     ]
     return {
-        "title": clean(sub.title),
+        "title": title,
         "nodes": net.nodes,
         "edges": net.edges,
         "options": options,

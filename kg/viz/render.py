@@ -81,8 +81,16 @@ def select_view(
         if build_dir is None:
             raise InputError("Query views (--sparql, --cypher, --name) need a build directory, not a graph object.")
         sub = query_view(graph, build_dir, sparql=sparql, cypher=cypher, name=name, params=params, max_nodes=top)
-        return filter_types(graph, sub, types)
-    return overview(graph, top, types=types)
+        sub = filter_types(graph, sub, types)
+    else:
+        sub = overview(graph, top, types=types)
+    if not sub.nodes:
+        where = f" in {build_dir}" if build_dir is not None else ""
+        raise InputError(
+            f"The view is empty: the graph{where} holds no nodes of the requested types "
+            f"({types or 'entities'}). Build the graph from papers first (`kg build`), or choose other --type values."
+        )
+    return sub
 
 
 def render_view(

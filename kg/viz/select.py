@@ -164,6 +164,10 @@ def overview(graph: KnowledgeGraph, top: int = 200, *, types: str | Iterable[str
     Entities are ranked by degree (relations touching them, papers included), then by the number of papers that
     mention them, then by id. Papers, repositories and results join the ranking only when ``types`` names them.
 
+    When no ``types`` are given and the chosen entities have fewer relations among them than half their number
+    (graphs with few entity-entity relations), the papers linking at least two of them are added as bridges, at most
+    ``top // 4`` of them (most linked first), so that the overview shows structure rather than isolated dots.
+
     Raises:
         InputError: ``top`` is not positive, or ``types`` names an unknown type.
     """
@@ -185,11 +189,21 @@ def overview(graph: KnowledgeGraph, top: int = 200, *, types: str | Iterable[str
     candidates.sort(key=lambda n: (-deg.get(n, 0), -support_of(graph, n), n))
     nodes = candidates[:top]
     what = f"nodes of type {', '.join(kinds)}" if kinds else "entities"
-    sub = Subgraph(
-        nodes=nodes,
-        relations=relations_among(graph, nodes),
-        title=f"Overview: the {len(nodes)} most connected {what}",
-    )
+    title = f"Overview: the {len(nodes)} most connected {what}"
+    rels = relations_among(graph, nodes)
+    if allowed is None and len(rels) < len(nodes) / 2:
+        shown = set(nodes)
+        links: dict[str, set[str]] = defaultdict(set)
+        for r in graph.relations.values():
+            if r.source in graph.papers and r.target in shown:
+                links[r.source].add(r.target)
+        bridges = sorted((p for p, ents in links.items() if len(ents) >= 2), key=lambda p: (-len(links[p]), p))
+        bridges = bridges[: top // 4]
+        if bridges:
+            nodes = nodes + bridges
+            rels = relations_among(graph, nodes)
+            title += f" and {len(bridges)} papers linking them"
+    sub = Subgraph(nodes=nodes, relations=rels, title=title)
     if "Result" in (allowed or ()):
         sub.extra_edges = result_edges(graph, nodes)
     return sub

@@ -80,17 +80,21 @@ def write_picture(payload: dict[str, Any], path: str | os.PathLike[str]) -> Path
     ranked = sorted(nodes, key=lambda i: (-float(i.get("size", 0)), i["id"]))[:MAX_LABELS]
     for node in ranked:
         x, y = pos[node["id"]]
-        ax.text(
-            x, y, _plain(node.get("label", "")), fontsize=7 if n <= 300 else 5, ha="center", va="top",
-            zorder=3, parse_math=False, clip_on=True,
+        # below the marker: half its size in points, plus a small gap
+        offset = float(node.get("size", 10)) * 1.5 * scale / 2 + 2
+        ax.annotate(
+            _plain(node.get("label", "")), (x, y), xytext=(0, -offset), textcoords="offset points",
+            fontsize=7 if n <= 300 else 5, ha="center", va="top", zorder=3, parse_math=False, annotation_clip=True,
             bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.6},
         )
     if pos:
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]
-        pad = 40.0
-        ax.set_xlim(min(xs) - pad, max(xs) + pad)
-        ax.set_ylim(min(ys) - pad, max(ys) + pad)
+        # room for labels, which hang below and spread sideways past the outermost nodes
+        padx = 0.12 * (max(xs) - min(xs)) + 40.0
+        pady = 0.06 * (max(ys) - min(ys)) + 40.0
+        ax.set_xlim(min(xs) - padx, max(xs) + padx)
+        ax.set_ylim(min(ys) - 1.5 * pady, max(ys) + pady)
     handles = [
         Line2D([], [], linestyle="", marker=style_of(e["kind"]).marker, markersize=8,
                markerfacecolor=style_of(e["kind"]).color, markeredgecolor=style_of(e["kind"]).border, label=e["kind"])
