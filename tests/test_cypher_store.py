@@ -103,12 +103,27 @@ def test_rebuild_replaces_the_store_and_a_failed_build_keeps_the_old_one(tmp_pat
     assert path == db_path(tmp_path)
     assert cypher(tmp_path, "MATCH (p:Paper) RETURN count(p) AS n")[0]["n"] == len(graph.papers)
     broken = synthetic_graph(5, seed=2)
-    bad = Relation(id="rel:bad", type="PROPOSES", source="arxiv:nope", target=next(iter(broken.entities)))
-    broken.relations[bad.id] = bad
-    with pytest.raises(StoreError, match="arxiv:nope"):
+    next(iter(broken.entities.values())).type = "Gadget"
+    with pytest.raises(StoreError, match="Gadget"):
         write_store(broken, tmp_path)
     assert cypher(tmp_path, "MATCH (p:Paper) RETURN count(p) AS n")[0]["n"] == len(graph.papers)
     assert sorted(p.name for p in (tmp_path / "cypher").iterdir()) == ["graph.lbug"]  # no temporary left behind
+    close_all()
+
+
+def test_relations_that_cannot_be_placed_are_left_out_with_a_warning(tmp_path, caplog):
+    from kg.cypher.view import property_graph
+
+    g = synthetic_graph(6, seed=2)
+    bad = Relation(id="rel:bad", type="PROPOSES", source="arxiv:nope", target=next(iter(g.entities)))
+    g.relations[bad.id] = bad
+    with pytest.raises(StoreError, match="arxiv:nope"):
+        property_graph(g, strict=True)
+    with caplog.at_level("WARNING"):
+        write_store(g, tmp_path)
+    assert "rel:bad" in caplog.text and "arxiv:nope" in caplog.text
+    assert cypher(tmp_path, "MATCH ()-[r:PROPOSES]->() RETURN count(r) AS n")[0]["n"] == sum(
+        1 for r in g.relations.values() if r.type == "PROPOSES") - 1
     close_all()
 
 

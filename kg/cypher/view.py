@@ -97,11 +97,16 @@ def load(build_dir_or_graph: KnowledgeGraph | str | os.PathLike[str]) -> Knowled
     return load_graph(build_dir_or_graph)
 
 
-def property_graph(graph: KnowledgeGraph) -> PropertyGraph:
+def property_graph(graph: KnowledgeGraph, strict: bool = False) -> PropertyGraph:
     """Build the property-graph view of ``graph``.
 
+    Args:
+        graph: the graph.
+        strict: raise on a relation whose ends are missing or of types its relation type does not allow; otherwise
+            such relations are left out with a warning naming them (the RDF face leaves them out too).
+
     Raises:
-        StoreError: a relation joins ids that are not in the graph, or label pairs its type does not allow.
+        StoreError: an entity or relation type outside the model, or (``strict``) a relation that cannot be placed.
     """
     pg = PropertyGraph(nodes={label: [] for label in NODE_TABLES})
     label_of: dict[str, str] = {}
@@ -183,21 +188,29 @@ def property_graph(graph: KnowledgeGraph) -> PropertyGraph:
     edges: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     allowed = {name: set(t.pairs) for name, t in REL_TABLES.items()}
 
+    skipped: list[str] = []
     for rel in graph.relations.values():
         if rel.type not in allowed or not REL_TABLES[rel.type].from_model:
-            raise StoreError(f"Relation {rel.id!r} has type {rel.type!r}, which is not a relation type of kg.graph.model.")
+            raise StoreError(
+                f"Relation {rel.id!r} has type {rel.type!r}, which is not a relation type of kg.graph.model; "
+                f"valid types: {', '.join(t for t, r in REL_TABLES.items() if r.from_model)}."
+            )
         missing = [x for x in (rel.source, rel.target) if x not in label_of]
         if missing:
-            raise StoreError(
-                f"Relation {rel.id!r} ({rel.type}) points at {', '.join(map(repr, missing))}, which is not a node of "
-                "the graph; rebuild the graph so that every relation joins existing papers, entities or repositories."
-            )
+            msg = (f"Relation {rel.id!r} ({rel.type}) points at {', '.join(map(repr, missing))}, which is not a node "
+                   "of the graph")
+            if strict:
+                raise StoreError(msg + "; rebuild the graph so that every relation joins existing nodes.")
+            skipped.append(msg)
+            continue
         pair = (label_of[rel.source], label_of[rel.target])
         if pair not in allowed[rel.type]:
-            raise StoreError(
-                f"Relation {rel.id!r} ({rel.type}) joins a {pair[0]} to a {pair[1]}, which {rel.type} does not allow; "
-                f"allowed: {', '.join(f'{a}->{b}' for a, b in sorted(allowed[rel.type]))}."
-            )
+            msg = (f"Relation {rel.id!r} ({rel.type}) joins a {pair[0]} to a {pair[1]}, which {rel.type} does not allow "
+                   f"(allowed: {', '.join(f'{a}->{b}' for a, b in sorted(allowed[rel.type]))})")
+            if strict:
+                raise StoreError(msg + ".")
+            skipped.append(msg)
+            continue
         edges[(rel.type, *pair)].append(
             {
                 "from": _s(rel.source),
@@ -213,6 +226,10 @@ def property_graph(graph: KnowledgeGraph) -> PropertyGraph:
             }
         )
 
+    if skipped:
+        log.warning("%d relations are left out of the property graph: %s%s", len(skipped), "; ".join(skipped[:5]),
+                    "; ..." if len(skipped) > 5 else "")
+
     # MENTIONS: one edge per (paper, entity) of Entity.papers (the model's list of papers mentioning the entity, as
     # in the RDF face), with the number of mention records of that pair and the surface forms they use.
     mention_counts: Counter[tuple[str, str]] = Counter()
@@ -221,16 +238,19 @@ def property_graph(graph: KnowledgeGraph) -> PropertyGraph:
         if m.entity is not None:
             mention_counts[(m.paper, m.entity)] += 1
             surfaces[(m.paper, m.entity)].add(m.text)
+    absent = 0
     for e in graph.entities.values():
         for paper in sorted(set(e.papers)):
             if paper not in graph.papers:
-                log.warning("Entity %r lists the paper %r, which is not in the graph; no MENTIONS edge.", e.id, paper)
+                absent += 1
                 continue
             key = (paper, e.id)
             edges[("MENTIONS", "Paper", e.type)].append(
                 {"from": _s(paper), "to": _s(e.id), "count": mention_counts.get(key, 0),
                  "surfaces": _sl(sorted(surfaces.get(key, ())))}
             )
+    if absent:
+        log.warning("%d (entity, paper) pairs of Entity.papers name papers absent from the graph; no MENTIONS edge.", absent)
 
     dangling = 0
     for r in graph.results.values():
