@@ -256,6 +256,69 @@ def push_cmd(
 
 
 # ----------------------------------------------------------------------------------------------
+# extract / evaluate / train (extraction: kg.extract)
+# ----------------------------------------------------------------------------------------------
+@app.command("extract")
+def extract_cmd(
+    inputs: list[Path] = typer.Argument(..., help="Input files or directories (any format kg.ingest reads)."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="Input format for every file (default: detected)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="JSONL file to write (default: stdout)."),
+    workers: int = typer.Option(1, "--workers", "-w", help="Processes to use (0: all cores)."),
+    batch_size: int = typer.Option(64, "--batch-size", help="Documents per spaCy batch."),
+) -> None:
+    """Find models, datasets, methods, metrics and tasks in papers: JSONL, one object per paper."""
+    from kg.extract.cli_commands import run_extract
+
+    try:
+        summary = run_extract(inputs, format=fmt, output=output, workers=workers, batch_size=batch_size)
+    except KGError as exc:
+        _fail(exc)
+    stderr.print(f"extracted {summary['mentions']} mentions from {summary['papers']} papers", highlight=False)
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    gold: Path = typer.Option(..., "--gold", help="Annotated documents: SciREX .jsonl or SciERC .json."),
+    fmt: str = typer.Option(..., "--format", "-f", help="Gold format: scirex or scierc."),
+    split: str = typer.Option("all", "--split", help="SciREX documents to score: all, dev (held out) or train."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+    workers: int = typer.Option(1, "--workers", "-w", help="Processes to use."),
+) -> None:
+    """Precision, recall and F1 per type and overall, exact and overlapping spans."""
+    from kg.extract.cli_commands import run_evaluate
+    from kg.extract.evaluate import format_table
+
+    if split not in ("all", "dev", "train"):
+        raise typer.BadParameter(f"--split must be one of all, dev, train, got {split!r}.")
+    try:
+        result = run_evaluate(gold, fmt, split=split, workers=workers)
+    except KGError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(result)
+    else:
+        sys.stdout.write(format_table(result) + "\n")
+
+
+@app.command("train")
+def train_cmd(
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Pipeline directory (default: kg/extract/model)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="spaCy config (default: kg/extract/config.cfg)."),
+    datasets: Optional[Path] = typer.Option(None, "--datasets", help="Folder with scirex/ and scierc/ (default: ../shared/datasets)."),
+    max_steps: Optional[int] = typer.Option(None, "--max-steps", help="Override training.max_steps (quick runs)."),
+) -> None:
+    """Rebuild the extraction pipeline from the shared annotated datasets (single process)."""
+    from kg.extract.cli_commands import run_train
+
+    try:
+        path = run_train(output, config, datasets, max_steps=max_steps)
+    except KGError as exc:
+        _fail(exc)
+    sys.stdout.write(f"{path}\n")
+
+
+
+# ----------------------------------------------------------------------------------------------
 # entities / explain-entity (linking: kg.link)
 # ----------------------------------------------------------------------------------------------
 @app.command("entities")

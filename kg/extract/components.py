@@ -1,0 +1,612 @@
+"""spaCy components of the extraction pipeline (registered factories with ``default_config``).
+
+Order in the shipped pipeline::
+
+    kg_sentencizer -> ner (trained) -> kg_rules -> kg_abbreviations -> kg_typing -> kg_consistency
+                   -> kg_results -> kg_links
+
+Every component reads and writes ``doc.ents`` (labels Model, Dataset, Method, Metric, Task) and keeps the
+producing component of each entity in ``doc.user_data["kg_sources"]`` (``(start_char, end_char) -> source``).
+A doc may carry ``doc.user_data["kg_title_end"]``: the character offset where the title ends when title and
+abstract are processed as one text (the title-prefix rule needs it).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Iterable
+
+import numpy
+from spacy.attrs import SENT_START
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.extract.abbreviations import find_abbreviations
+from kg.extract.names import is_acronym, is_generic, word_is_named
+
+#: bump when rule behaviour changes without a code change elsewhere (keys the extraction cache with the code hash)
+RULES_VERSION = "1"
+
+SOURCE_CONFIDENCE = {
+    "ner": 0.8,
+    "rule:title_prefix": 0.9,
+    "rule:dataset_pattern": 0.9,
+    "rule:metric": 0.9,
+    "rule:variant": 0.85,
+    "rule:named": 0.85,
+    "gazetteer": 0.85,
+    "abbreviation": 0.85,
+    "consistency": 0.75,
+}
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+def _sources(doc: Doc) -> dict:
+    return doc.user_data.setdefault("kg_sources", {})
+
+
+def _set_ents(doc: Doc, spans: Iterable[Span], sources: dict | None = None) -> None:
+    """Assign non-overlapping ``spans`` as ``doc.ents`` and prune the source map accordingly."""
+    spans = filter_spans(list(spans))
+    doc.ents = spans
+    src = _sources(doc)
+    if sources:
+        src.update(sources)
+    keep = {(s.start_char, s.end_char) for s in doc.ents}
+    for k in list(src):
+        if k not in keep:
+            del src[k]
+    for s in doc.ents:
+        src.setdefault((s.start_char, s.end_char), "ner")
+
+
+def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
+    """A token-aligned span for characters ``start:end``, or None when the tokens do not line up."""
+    sp = doc.char_span(start, end, label=label, alignment_mode="strict")
+    if sp is None:
+        sp = doc.char_span(start, end, label=label, alignment_mode="contract")
+        if sp is None or not sp.text.strip() or sp.end_char - sp.start_char < (end - start) * 0.6:
+            return None
+    return sp
+
+
+def _add(doc: Doc, new: list[tuple[Span, str]], override: bool) -> None:
+    """Add ``(span, source)`` pairs; ``override`` removes overlapping existing entities, else they win."""
+    if not new:
+        return
+    src = _sources(doc)
+    owner: dict[int, Span] = {}  # token index -> entity covering it
+    current = list(doc.ents)
+    for e in current:
+        for i in range(e.start, e.end):
+            owner[i] = e
+    removed: set[tuple[int, int]] = set()
+    added: dict = {}
+    kept: list[Span] = []
+    for sp, source in new:
+        hits = {(owner[i].start, owner[i].end): owner[i] for i in range(sp.start, sp.end) if i in owner}
+        if hits and not override:
+            continue
+        for e in hits.values():
+            removed.add((e.start, e.end))
+            for i in range(e.start, e.end):
+                owner.pop(i, None)
+        for i in range(sp.start, sp.end):
+            owner[i] = sp
+        kept.append(sp)
+        added[(sp.start_char, sp.end_char)] = source
+    live = {id(v) for v in owner.values()}
+    ents = [e for e in current if id(e) in live] + [sp for sp in kept if id(sp) in live]
+    src.update(added)
+    _set_ents(doc, ents)
+
+
+def _relabel(doc: Doc, changes: dict[tuple[int, int], str]) -> None:
+    if not changes:
+        return
+    ents = []
+    for e in doc.ents:
+        lab = changes.get((e.start, e.end))
+        ents.append(Span(doc, e.start, e.end, label=lab) if lab and lab != e.label_ else e)
+    _set_ents(doc, ents)
+
+
+# ------------------------------------------------------------------------------------------ sentencizer
+@Language.factory("kg_sentencizer", default_config={"punct": [".", "!", "?", "。"]})
+def make_sentencizer(nlp: Language, name: str, punct: list[str]):
+    """Rule-based sentence boundaries: after sentence punctuation and at blank lines (title/abstract joint)."""
+    punct_set = set(punct)
+
+    def sentencize(doc: Doc) -> Doc:
+        n = len(doc)
+        if n == 0:
+            return doc
+        # one array write: setting token.is_sent_start one by one is quadratic in spaCy
+        starts = numpy.full((n, 1), -1, dtype="int64")
+        starts[0, 0] = 1
+        seen_punct = False
+        prev = doc[0]
+        for i in range(1, n):
+            tok = doc[i]
+            if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+                if not tok.is_space:
+                    starts[i, 0] = 1
+                seen_punct = False
+            else:
+                if prev.text in punct_set:
+                    seen_punct = True
+                if seen_punct and not tok.is_punct and not tok.is_space:
+                    # "e.g. the" style continuations: a lowercase word after "." is usually not a new sentence
+                    if not tok.text[:1].islower() or prev.text != ".":
+                        starts[i, 0] = 1
+                    seen_punct = False
+            prev = tok
+        doc.from_array([SENT_START], starts.astype("uint64"))
+        return doc
+
+    return sentencize
+
+
+# --------------------------------------------------------------------------------------------- rules
+_WELL_KNOWN_METRICS = [
+    r"(?:top|Top)-?[15]\s{1,3}(?:accuracy|error|error rate|acc\.?)",
+    r"[A-Za-z][A-Za-z\-]*@\d+(?:\.\d+)?",
+    r"ROUGE(?:-(?:\d|L|Lsum|SU4|W))?(?:\s{1,3}F1)?",
+    r"BLEU(?:-\d)?(?:\s{1,3}score)?",
+    r"F1(?:\s{1,3}score)?|F-?(?:score|measure)|macro-F1|micro-F1|Macro-F1|Micro-F1",
+    r"METEOR|CIDEr(?:-D)?|SPICE|BERTScore|ChrF\+*|chrF\+*|TER",
+    r"mIoU|IoU|mAP|AP(?:50|75|_?\{?\d+\}?)?|AR|mAR|PQ|NDS",
+    r"FID|KID|PSNR|SSIM|LPIPS|CLIP\s?[Ss]core|FVD|Inception Score",
+    r"WER|CER|EER|MOS|SDR|SI-SNR|SI-SDR|PESQ|STOI|UTMOS",
+    r"MRR|NDCG|nDCG|MAP|AUC|AUROC|AUPRC|ROC-AUC|EM|MAE|RMSE|MSE|PCK(?:h)?",
+    r"perplexity|exact match|word error rate|character error rate|mean average precision|"
+    r"mean intersection over union|intersection[- ]over[- ]union|success rate|win rate|pass rate|"
+    r"top-\d accuracy|classification accuracy|accuracy|latency|throughput|FLOPs|GFLOPs|FPS",
+]
+_METRIC_RE = re.compile(r"(?<![\w@\-])(?:" + "|".join(_WELL_KNOWN_METRICS) + r")(?![\w@])")
+_DATASET_CUE = re.compile(
+    r"\s{1,3}(?:dataset|datasets|benchmark|benchmarks|corpus|corpora|suite|test set|testbed|leaderboard|challenge)\b"
+)
+_NAMEWORD = r"[A-Za-z0-9][\w.+'’]*(?:[\-/][\w.+]+)*"
+_NAME_SEQ = re.compile(r"(?:%s)(?:\s{1,3}(?:%s)){0,3}$" % (_NAMEWORD, _NAMEWORD))
+_DATASET_SHAPE = re.compile(
+    r"(?<![\w\-])(?:[A-Z][\w\-]*Bench(?:mark)?|[A-Z][\w]*-Bench|[A-Z][A-Za-z0-9]*QA|[A-Z][A-Za-z]*-\d+[Kk]|"
+    r"[A-Z][\w\-]*(?:Bench|Eval|Arena))(?![\w\-])"
+)
+_VARIANT = re.compile(r"(?<![\w\-])[A-Z][A-Za-z0-9]*(?:[\-.][A-Za-z0-9]+)*[\-\s]?(?:v\d+(?:\.\d+)?|\d+(?:\.\d+)?[BMK]\b|-\d+[A-Za-z]*)(?![\w])")
+_INTRO = re.compile(
+    r"\b(?:named|dubbed|called|termed|coined|namely|propose|proposes|introduce|introduces|present|presents|"
+    r"release|releases|develop|develops|build)\s{1,3}(?:a\s{1,3}|an\s{1,3}|the\s{1,3})?(?:novel\s{1,3}|new\s{1,3})?"
+    r"(" + _NAMEWORD + r")"
+)
+_STOP_CAPS = {
+    "The", "This", "These", "Those", "Our", "We", "In", "On", "For", "To", "A", "An", "It", "Its", "Their", "As",
+    "With", "By", "From", "At", "Of", "And", "Or", "Existing", "Extensive", "Experiments", "Experimental",
+    "Results", "Recent", "Most", "Many", "All", "Both", "Each", "Several", "Such", "Large", "Public", "Real",
+    "Standard", "Popular", "Benchmark", "Dataset", "Datasets", "New", "Novel", "Two", "Three", "Four", "Multiple",
+    "Different", "Various", "Other", "Some", "Comprehensive", "Challenging", "Diverse", "Synthetic", "Open",
+}
+_TITLE_PREFIX = re.compile(r"^\s{0,3}([^:\n]{1,40}?)\s{0,3}:\s{1,3}\S")
+_APPOSITIVE_DATASET = re.compile(
+    r"\s{0,3}(?:[,:(]\s{0,3}(?:a|an|the)\s{1,3}(?:[\w\-]+\s{1,3}){0,5})?(?:dataset|benchmark|corpus|suite|collection|testbed)s?\b", re.I
+)
+_DATASET_WORDS = re.compile(r"\b(?:dataset|datasets|benchmark|benchmarks|corpus|corpora|suite|collection|testbed)\b", re.I)
+
+
+def _name_like(word: str, at_sentence_start: bool) -> bool:
+    w = word.strip("()[]{},;:\"'")
+    if not w or w in _STOP_CAPS:
+        return False
+    if any(c.isdigit() for c in w) and any(c.isalpha() for c in w):
+        return True
+    if sum(c.isupper() for c in w) >= 2 or word_is_named(w):
+        return True
+    return w[:1].isupper() and not at_sentence_start
+
+
+class RuleRecognizer:
+    """Rules where rules beat statistics: metric names, dataset patterns, model variants, title prefixes,
+    "named X" introductions and gazetteers (datasets, metrics and generic acronyms learned from training data)."""
+
+    def __init__(self, nlp: Language, name: str, min_gazetteer_count: int):
+        self.nlp = nlp
+        self.name = name
+        self.min_gazetteer_count = min_gazetteer_count
+        self.gazetteer: dict[str, list[str]] = {"Dataset": [], "Metric": [], "generic_acronyms": [], "Model": []}
+        self._build()
+
+    def _build(self) -> None:
+        self.orth = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for label in ("Dataset", "Metric", "Model"):
+            terms = self.gazetteer.get(label, [])
+            cased = [t for t in terms if t != t.lower()]
+            low = [t for t in terms if t == t.lower()]
+            if cased:
+                self.orth.add(label, [self.nlp.make_doc(t) for t in cased])
+            if low:
+                self.lower.add(label, [self.nlp.make_doc(t) for t in low])
+        self.generic_acronyms = {a.lower() for a in self.gazetteer.get("generic_acronyms", [])}
+
+    def set_gazetteer(self, gazetteer: dict[str, list[str]]) -> None:
+        self.gazetteer = {k: sorted(set(v)) for k, v in gazetteer.items()}
+        self._build()
+
+    # -- persistence
+    def to_disk(self, path, exclude=tuple()):
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "gazetteer.json").write_text(json.dumps(self.gazetteer, indent=0, sort_keys=True), encoding="utf-8")
+
+    def from_disk(self, path, exclude=tuple()):
+        p = Path(path) / "gazetteer.json"
+        if p.is_file():
+            self.set_gazetteer(json.loads(p.read_text(encoding="utf-8")))
+        return self
+
+    # -- processing
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        strong: list[tuple[Span, str]] = []
+        weak: list[tuple[Span, str]] = []
+        sent_starts = {s.start_char for s in doc.sents} if doc.has_annotation("SENT_START") else {0}
+
+        # metrics by name
+        for m in _METRIC_RE.finditer(text):
+            sp = _span(doc, m.start(), m.end(), "Metric")
+            if sp is not None:
+                weak.append((sp, "rule:metric"))
+        # "the X dataset / benchmark / corpus" (and "X and Y datasets")
+        for m in _DATASET_CUE.finditer(text):
+            left = text[max(0, m.start() - 120) : m.start()]
+            for sp in self._names_before(doc, left, m.start(), sent_starts):
+                strong.append((sp, "rule:dataset_pattern"))
+        for m in _DATASET_SHAPE.finditer(text):
+            sp = _span(doc, m.start(), m.end(), "Dataset")
+            if sp is not None:
+                weak.append((sp, "rule:dataset_pattern"))
+        # "X-NNN" / "X v2" / "X 7B" variants
+        for m in _VARIANT.finditer(text):
+            sp = _span(doc, m.start(), m.end(), "Model")
+            if sp is not None and word_is_named(m.group(0).replace(" ", "")):
+                weak.append((sp, "rule:variant"))
+        # "named X", "we introduce X"
+        for m in _INTRO.finditer(text):
+            w = m.group(1)
+            if (word_is_named(w) or is_acronym(w)) and w not in _STOP_CAPS:
+                after = text[m.end(1) : m.end(1) + 80]
+                label = "Dataset" if _APPOSITIVE_DATASET.match(after) else "Model"
+                sp = _span(doc, m.start(1), m.end(1), label)
+                if sp is not None:
+                    weak.append((sp, "rule:named"))
+        # title prefix "SVTRv2: ..."
+        title_end = doc.user_data.get("kg_title_end")
+        if title_end:
+            tm = _TITLE_PREFIX.match(text[:title_end])
+            if tm and len(tm.group(1).split()) <= 3:
+                pre = tm.group(1)
+                if any(word_is_named(w) or is_acronym(w) or w[:1].isupper() for w in pre.split()):
+                    rest = text[tm.end(1) : title_end]
+                    label = "Dataset" if _DATASET_WORDS.search(rest) else "Model"
+                    sp = _span(doc, tm.start(1), tm.end(1), label)
+                    if sp is not None:
+                        strong.append((sp, "rule:title_prefix"))
+        # gazetteers (learned from the training split)
+        for matcher in (self.orth, self.lower):
+            for match_id, s, e in matcher(doc):
+                weak.append((Span(doc, s, e, label=self.nlp.vocab.strings[match_id]), "gazetteer"))
+
+        _add(doc, strong, override=True)
+        # weak rules: fill gaps; a metric/dataset rule may also retype an NER entity with exactly its span
+        relabel = {}
+        ent_index = {(e.start, e.end): e for e in doc.ents}
+        for sp, source in weak:
+            e = ent_index.get((sp.start, sp.end))
+            if e is not None and e.label_ != sp.label_ and sp.label_ in ("Dataset", "Metric") and e.label_ != "Model":
+                relabel[(sp.start, sp.end)] = sp.label_
+                _sources(doc)[(sp.start_char, sp.end_char)] = source
+        _relabel(doc, relabel)
+        _add(doc, sorted(weak, key=lambda x: -(x[0].end - x[0].start)), override=False)
+        return doc
+
+    def _names_before(self, doc: Doc, left: str, end: int, sent_starts: set) -> list[Span]:
+        """Name-like word sequences right before a dataset cue, walking back over ", " / "and" lists."""
+        out = []
+        base = end - len(left)
+        pos = len(left)
+        for _ in range(6):
+            seg = left[:pos]
+            m = _NAME_SEQ.search(seg)
+            if not m:
+                break
+            words = list(re.finditer(r"\S+", m.group(0)))
+            # keep the trailing run of name-like words
+            keep = []
+            for w in reversed(words):
+                abs_start = base + m.start() + w.start()
+                if _name_like(w.group(0), abs_start in sent_starts):
+                    keep.insert(0, w)
+                else:
+                    break
+            if not keep:
+                break
+            s = base + m.start() + keep[0].start()
+            e = base + m.start() + keep[-1].end()
+            sp = _span(doc, s, e, "Dataset")
+            if sp is not None:
+                out.append(sp)
+            pos = m.start() + keep[0].start()
+            conj = re.search(r"(?:,\s{0,3}(?:and\s{1,3}|or\s{1,3})?|\s{1,3}and\s{1,3}|\s{1,3}or\s{1,3}|\s{0,3}/\s{0,3})$", left[:pos])
+            if not conj:
+                break
+            pos = conj.start()
+        return out
+
+
+@Language.factory("kg_rules", default_config={"min_gazetteer_count": 2})
+def make_rules(nlp: Language, name: str, min_gazetteer_count: int):
+    return RuleRecognizer(nlp, name, min_gazetteer_count)
+
+
+# ------------------------------------------------------------------------------------- abbreviations
+@Language.factory("kg_abbreviations", default_config={"propagate": True})
+def make_abbreviations(nlp: Language, name: str, propagate: bool):
+    """Schwartz–Hearst pairs into ``doc.user_data["kg_abbrevs"]``; types flow between long and short forms."""
+
+    def detect(doc: Doc) -> Doc:
+        pairs = find_abbreviations(doc.text)
+        doc.user_data["kg_abbrevs"] = [tuple(p) for p in pairs]
+        if not propagate or not pairs:
+            return doc
+        by_char = {}
+        for e in doc.ents:
+            by_char[(e.start_char, e.end_char)] = e
+        new = []
+        relabel = {}
+        for p in pairs:
+            short = by_char.get((p.short_start, p.short_end))
+            long = _ent_ending_at(doc, p.long_start, p.long_end)
+            if long is not None and short is None:
+                sp = _span(doc, p.short_start, p.short_end, long.label_)
+                if sp is not None:
+                    new.append((sp, "abbreviation"))
+            elif long is not None and short is not None and short.label_ != long.label_:
+                if not (short.label_ == "Model" or long.label_ in ("Method", "Model") and short.label_ in ("Method", "Model")):
+                    relabel[(short.start, short.end)] = long.label_
+            elif long is None and short is not None:
+                sp = _span(doc, p.long_start, p.long_end, "Method" if short.label_ == "Model" else short.label_)
+                if sp is not None:
+                    new.append((sp, "abbreviation"))
+        _relabel(doc, relabel)
+        _add(doc, new, override=False)
+        return doc
+
+    return detect
+
+
+def _ent_ending_at(doc: Doc, start: int, end: int) -> Span | None:
+    sp = doc.char_span(start, end, alignment_mode="expand")
+    if sp is None:
+        return None
+    for e in sp.ents:
+        if e.end_char == end and e.start_char >= start - 1:
+            return e
+    return None
+
+
+# ------------------------------------------------------------------------------------------- typing
+_GERUND_OPENER = re.compile(r"^[A-Z][a-z]+(?:-[a-z]+)*ing$")
+
+
+@Language.factory("kg_typing", default_config={"drop_generic": True})
+def make_typing(nlp: Language, name: str, drop_generic: bool):
+    """Named artifacts become Model (SciREX calls them Method); generic noise is dropped."""
+
+    def retype(doc: Doc) -> Doc:
+        rules = None
+        for _n, comp in nlp.pipeline:
+            if isinstance(comp, RuleRecognizer):
+                rules = comp
+        generic_acr = rules.generic_acronyms if rules else set()
+        known_models = set(rules.gazetteer.get("Model", [])) if rules else set()
+        abbrevs = doc.user_data.get("kg_abbrevs", [])
+        long_of = {doc.text[s:e]: doc.text[ls:le] for s, e, ls, le in abbrevs}
+        sent_starts = {s.start_char for s in doc.sents} if doc.has_annotation("SENT_START") else {0}
+        src = _sources(doc)
+        ents = []
+        for e in doc.ents:
+            t = e.text
+            if drop_generic and is_generic(t):
+                continue
+            if drop_generic and e.start_char in sent_starts and " " not in t and _GERUND_OPENER.match(t):
+                continue
+            label = e.label_
+            if label in ("Method", "Model"):
+                label = "Model" if _is_named_model(t, long_of, generic_acr, known_models) else "Method"
+                if e.label_ == "Model" and src.get((e.start_char, e.end_char), "").startswith("rule:"):
+                    label = "Model"
+            ents.append(Span(doc, e.start, e.end, label=label) if label != e.label_ else e)
+        _set_ents(doc, ents)
+        return doc
+
+    return retype
+
+
+_MODEL_TAIL = {
+    "model", "models", "network", "networks", "net", "architecture", "backbone", "encoder", "decoder", "variant",
+    "series", "family", "base", "large", "small", "tiny", "huge", "xl", "checkpoint", "checkpoints", "agent",
+}
+
+
+def _is_named_model(text: str, long_of: dict, generic_acr: set, known: set) -> bool:
+    if text in known:
+        return True
+    words = text.split()
+    if len(words) > 5:
+        return False
+    named = [w for w in words if word_is_named(w)]
+    acr = [w for w in words if is_acronym(w) and w.lower().rstrip("s") not in generic_acr and w.lower() not in generic_acr]
+    if not named and not acr:
+        return False
+    rest = [w for w in words if w not in named and w not in acr]
+    if any(w.islower() and w.lower() not in _MODEL_TAIL for w in rest):
+        return False
+    if named:
+        return True
+    # an all-caps acronym: a model unless the paper defines it as a lowercase technique ("masked image modeling (MIM)")
+    for a in acr:
+        long = long_of.get(a) or long_of.get(a.rstrip("s"))
+        if long is not None:
+            caps = sum(1 for w in long.split()[1:] if w[:1].isupper())
+            return caps >= max(1, (len(long.split()) - 1) // 2)
+    return True
+
+
+# -------------------------------------------------------------------------------------- consistency
+@Language.factory("kg_consistency", default_config={"min_length": 2})
+def make_consistency(nlp: Language, name: str, min_length: int):
+    """A surface form typed once is typed the same everywhere in the doc, and its other occurrences are found."""
+
+    def harmonise(doc: Doc) -> Doc:
+        if not doc.ents:
+            return doc
+        votes: dict[str, Counter] = defaultdict(Counter)
+        for e in doc.ents:
+            votes[e.text][e.label_] += 1
+        best = {t: c.most_common(1)[0][0] for t, c in votes.items()}
+        relabel = {(e.start, e.end): best[e.text] for e in doc.ents if best[e.text] != e.label_}
+        _relabel(doc, relabel)
+        forms = [t for t in best if len(t) >= min_length and (not t.islower() or " " in t) and not is_generic(t)]
+        if not forms:
+            return doc
+        pat = re.compile(
+            r"(?<![\w\-])(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w])"
+        )
+        new = []
+        for m in pat.finditer(doc.text):
+            sp = doc.char_span(m.start(), m.end(), label=best[m.group(0)], alignment_mode="strict")
+            if sp is not None:
+                new.append((sp, "consistency"))
+        _add(doc, new, override=False)
+        return doc
+
+    return harmonise
+
+
+# -------------------------------------------------------------------------------------------- results
+_NUMBER = re.compile(
+    r"(?<![\w.\-/])(?:[+\-±]?\d+(?:[.,]\d+)?)(?:\s?%|\s?(?:pp|points?|dB|ms|s|x|×|FPS|fps|BLEU|FID))?(?![\w.]\d)"
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+@Language.factory("kg_results", default_config={"max_distance": 120})
+def make_results(nlp: Language, name: str, max_distance: int):
+    """Numeric result candidates: value + nearest metric + dataset + model/method + task of the same sentence."""
+
+    def find(doc: Doc) -> Doc:
+        out = []
+        by_sent: dict[int, list[Span]] = defaultdict(list)
+        for e in doc.ents:
+            by_sent[e.sent.start].append(e)
+        for sent in doc.sents:
+            s_ents = [e for e in by_sent.get(sent.start, []) if e.end <= sent.end]
+            metrics = [e for e in s_ents if e.label_ == "Metric"]
+            if not metrics:
+                continue
+            stext = sent.text
+            for m in _NUMBER.finditer(stext):
+                vs, ve = sent.start_char + m.start(), sent.start_char + m.end()
+                raw = m.group(0)
+                if any(e.start_char <= vs < e.end_char for e in s_ents):
+                    continue
+                if _YEAR.match(raw) or (raw.isdigit() and len(raw) == 1 and "%" not in raw):
+                    continue
+                metric = min(metrics, key=lambda e: _dist(e, vs, ve))
+                if _dist(metric, vs, ve) > max_distance:
+                    continue
+                dataset = _nearest(s_ents, "Dataset", vs, ve, after_bias=True)
+                model = _nearest(s_ents, "Model", vs, ve) or _nearest(s_ents, "Method", vs, ve)
+                task = _nearest(s_ents, "Task", vs, ve)
+                num = re.search(r"[+\-±]?\d+(?:[.,]\d+)?", raw).group(0)
+                try:
+                    value = float(num.replace(",", ".").replace("±", ""))
+                except ValueError:  # pragma: no cover - the regex guarantees a number
+                    value = None
+                unit = "%" if "%" in raw else None
+                vt = raw.strip()
+                out.append(
+                    {
+                        "sent": (sent.start_char, sent.end_char),
+                        "value": value,
+                        "value_text": vt,
+                        "unit": unit,
+                        "value_span": (vs, vs + len(vt)),
+                        "metric": metric,
+                        "dataset": dataset,
+                        "method": model,
+                        "task": task,
+                    }
+                )
+        doc.user_data["kg_results"] = [
+            {
+                **{k: v for k, v in r.items() if k not in ("metric", "dataset", "method", "task")},
+                "roles": {
+                    role: (r[role].start_char, r[role].end_char)
+                    for role in ("metric", "dataset", "method", "task")
+                    if r[role] is not None
+                },
+            }
+            for r in out
+        ]
+        return doc
+
+    return find
+
+
+def _dist(e: Span, s: int, t: int) -> int:
+    return max(0, e.start_char - t, s - e.end_char)
+
+
+def _nearest(ents: list[Span], label: str, s: int, t: int, after_bias: bool = False) -> Span | None:
+    cands = [e for e in ents if e.label_ == label]
+    if not cands:
+        return None
+    return min(cands, key=lambda e: _dist(e, s, t) * (0.5 if after_bias and e.start_char >= t else 1.0))
+
+
+# ---------------------------------------------------------------------------------------------- links
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'`{}|\\^]+|(?<![\w./])(?:github\.com|huggingface\.co|gitlab\.com)/[^\s<>\"'`{}|\\^]+",
+    re.I,
+)
+
+
+def find_links(text: str) -> list[tuple[int, int]]:
+    """Character spans of URLs in ``text`` (trailing punctuation and unbalanced brackets excluded)."""
+    out = []
+    for m in _URL.finditer(text):
+        s, e = m.start(), m.end()
+        url = text[s:e]
+        while url and (url[-1] in ".,;:!?'\"" or (url[-1] == ")" and url.count(")") > url.count("("))
+                       or (url[-1] == "]" and url.count("]") > url.count("["))):
+            url = url[:-1]
+        if len(url) > 10:
+            out.append((s, s + len(url)))
+    return out
+
+
+@Language.factory("kg_links", default_config={})
+def make_links(nlp: Language, name: str):
+    """URLs (code, data, project pages) into ``doc.user_data["kg_links"]``."""
+
+    def links(doc: Doc) -> Doc:
+        doc.user_data["kg_links"] = find_links(doc.text)
+        return doc
+
+    return links
