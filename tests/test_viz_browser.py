@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
 CHROMIUM = "/usr/bin/chromium"
 ALL_KINDS = "Model,Dataset,Method,Metric,Task,Paper,Repository,Result"
-P0 = "arxiv:2401.00001"
+P0, P2 = "arxiv:2401.00001", "arxiv:2401.00003"
 HARD_CAP_S = 120.0  # generous bound on settling a 2,000-node view; the real figure is printed (and benchmarked)
 
 
@@ -40,7 +40,7 @@ def browser():
 class Opened:
     """A page with everything it logged, requested and tried to pop up."""
 
-    def __init__(self, browser, path: Path, *, bypass_csp: bool = False):
+    def __init__(self, browser, path: Path, *, bypass_csp: bool = False, views: tuple[str, ...] = ("kg-view",)):
         self.context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=bypass_csp)
         self.page = self.context.new_page()
         self.console: list[tuple[str, str]] = []
@@ -54,7 +54,8 @@ class Opened:
         t0 = time.perf_counter()
         self.page.goto(self.url)
         # poll with evaluate (CDP) rather than wait_for_function, which the page's CSP (no eval) would block
-        while not self.js("!!(window.kgViews && kgViews['kg-view'] && kgViews['kg-view'].stable)"):
+        ready = "views => !!window.kgViews && views.every(v => kgViews[v] && kgViews[v].stable)"
+        while not self.js(ready, list(views)):
             if time.perf_counter() - t0 > HARD_CAP_S:
                 raise AssertionError(f"the view did not settle within {HARD_CAP_S} s")
             time.sleep(0.05)
@@ -266,3 +267,38 @@ def test_two_thousand_nodes_render_and_stay_usable(browser, tmp_path):
         o.shot("viz-2000.png")
     finally:
         o.close()
+
+
+def test_fragments_embed_in_another_page(browser, tmp_path):
+    """What kg serve does: the assets once in the head, then several fragments; each mounts on its own."""
+    from kg.viz import asset_tags, render_fragment, view_payload
+    from kg.viz.select import ego, paper_view
+
+    g = hostile_graph()
+    one = render_fragment(view_payload(g, ego(g, "ImageNet", 1)), dom_id="view-a", height="420px")
+    two = render_fragment(view_payload(g, paper_view(g, P0)), dom_id="view-b", height="420px")
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>host</title>'
+        f"{asset_tags()}</head><body><h1>Host page</h1>{one}<p>between</p>{two}</body></html>"
+    )
+    path = tmp_path / "host.html"
+    path.write_text(page, encoding="utf-8")
+    o = Opened(browser, path, views=("view-a", "view-b"))
+    try:
+        assert o.errors() == [] and o.requests == [o.url] and o.dialogs == []
+        assert o.js("kgViews['view-a'].nodes.getIds().sort()") == sorted(
+            ["dataset:imagenet", P0, P2, "model:bert-x", "method:evil"])
+        assert o.js("kgViews['view-b'].nodes.get(%r).label" % P0) == XSS_TITLE
+        assert o.js("document.querySelector('#view-a').getBoundingClientRect().height") == 420
+        # the menus of one view act on that view only
+        o.page.fill("#view-b [data-kg=search]", "ilsvrc")
+        o.page.press("#view-b [data-kg=search]", "Enter")
+        assert o.js("kgViews['view-b'].network.getSelectedNodes()") == ["dataset:imagenet"]
+        assert o.js("kgViews['view-a'].network.getSelectedNodes()") == []
+        o.shot("viz-embedded.png")
+    finally:
+        o.close()
+    with pytest.raises(ValueError, match="dom_id"):
+        render_fragment(view_payload(g, paper_view(g, P0)), dom_id='x" onload="alert(1)')
+    with pytest.raises(ValueError, match="height"):
+        render_fragment(view_payload(g, paper_view(g, P0)), height="1px;background:url(x)")

@@ -39,6 +39,15 @@ def clean(text: Any) -> str:
     return _SURROGATE.sub("\ufffd", s) if _SURROGATE.search(s) else s
 
 
+def _num(x: Any) -> float | None:
+    """A finite number rounded for display, else None (JSON has no NaN or infinity)."""
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return round(f, 3) if math.isfinite(f) else None
+
+
 def short(text: str, limit: int = LABEL_CHARS) -> str:
     text = " ".join(clean(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
@@ -68,7 +77,7 @@ def _node_info(graph: KnowledgeGraph, nid: str) -> tuple[str, str, dict[str, Any
                 return clean(graph.entities[eid].name)
             return clean(surf.get(role) or eid or "")
 
-        value = clean(res.value_text) or ("" if res.value is None else f"{res.value:g}")
+        value = clean(res.value_text) or ("" if _num(res.value) is None else f"{res.value:g}")
         metric = ent(res.metric, "metric") or "value"
         info.update(
             name=f"{metric} = {value}{clean(res.unit or '') if res.unit and res.unit not in value else ''}",
@@ -163,7 +172,7 @@ def view_payload(graph: KnowledgeGraph, sub: Subgraph, *, max_edges: int | None 
         edges_in.append(
             (r.source, r.target, clean(r.id), {
                 "edge": "relation", "type": clean(r.type), "support": r.support,
-                "confidence": round(float(r.confidence), 3), "evidence": _evidence(graph, r, n_evidence),
+                "confidence": _num(r.confidence), "evidence": _evidence(graph, r, n_evidence),
             }, r.support)
         )
     for i, e in enumerate(sub.extra_edges):
