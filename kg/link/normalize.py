@@ -222,3 +222,17 @@ def _variant_bases(text: str) -> tuple[str, ...]:
         t = base
     return tuple(out)
 
+
+
+#: keys of words that name no particular system ("SoTA", "our model", "baselines")
+GENERIC_KEYS = frozenset(
+    "stateoftheart sota stateofart baseline ensemble model system approach method network framework singlemodel "
+    "ourmodel ourmethod ourapproach oursystem previousstateoftheart priorwork bestmodel existingmethod "
+    "previousmethod previousapproach pretraining training finetuning".split()
+)
+
+
+def is_generic(text: str) -> bool:
+    """Whether a surface names no particular system ("SoTA", "baselines", "our model", "previous methods")."""
+    k = match_key(text)
+    return k in GENERIC_KEYS or re.sub(r"^(?:previous|prior|existing|other|current|strong|our)", "", k) in GENERIC_KEYS

@@ -13,7 +13,7 @@ from typing import Iterable
 
 from kg.graph.model import RELATION_TYPES, Entity, Evidence, Mention, Relation
 from kg.link.context import PaperContext
-from kg.link.normalize import clean_surface, is_named, match_key, variant_bases
+from kg.link.normalize import clean_surface, is_generic, is_named, match_key, variant_bases
 
 #: evidence kept per relation (support still counts every paper)
 MAX_EVIDENCE = 10
@@ -37,6 +37,7 @@ _OURS = re.compile(r"\b(?:we|our|ours|it|this|proposed|the resulting|the new)\b"
 _EVAL_CUE = re.compile(r"\b(?:experiment\w*|evaluat\w*|benchmark\w*|achiev\w*|outperform\w*|state-of-the-art|sota|results?|accuracy|score\w*|tested|test set)\b", re.I)
 _FOR_GAP = re.compile(r"^[\s\w\-]{0,40}?\b(?:for|to|towards|in)\s+(?:the\s+|a\s+|an\s+)?(?:task\s+of\s+|problem\s+of\s+)?$", re.I)
 _BY_GAP = re.compile(r"^[\s\w\-]{0,25}?\b(?:using|with|via|by|based on|leveraging|through|employing)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+_SETTING = re.compile(r"\b(?:on|in|at|with|using|under|for|across|of)\s+(?:the\s+|a\s+|an\s+|only\s+)?(?:[\w.%\-]+\s+){0,2}$", re.I)
 _ON_GAP = re.compile(r"\b(?:on|over|across|using)\b", re.I)
 
 
@@ -199,8 +200,13 @@ def paper_rules(ctx: PaperContext, entities: dict[str, Entity], rb: RelationBuil
             for vm in pattern.finditer(text, s, e):
                 clause_start = max(text.rfind(";", s, vm.start()) + 1, s)
                 clause_end = min([i for i in (text.find(";", vm.end(), e), text.find(" while ", vm.end(), e), text.find(" whereas ", vm.end(), e)) if i >= 0] or [e])
-                subj = [m for m, t in typed if t in mm_types and clause_start <= m.start and m.end <= vm.start()]
-                objs = [m for m, t in typed if t in mm_types and vm.end() <= m.start and m.end <= clause_end]
+                subj = [m for m, t in typed if t in mm_types and clause_start <= m.start and m.end <= vm.start() and not is_generic(m.text)]
+                # objects are compared systems, not the setting of the comparison ("... on ADE20K", "with 55% TFLOPs")
+                objs = [
+                    m for m, t in typed
+                    if t in mm_types and vm.end() <= m.start and m.end <= clause_end and not is_generic(m.text)
+                    and not _SETTING.search(text, max(vm.end(), m.start - 30), m.start)
+                ]
                 comma = text.find(",", vm.end(), clause_end)
                 if not subj and vm.start() - clause_start <= 15 and comma > 0:
                     # "Compared with Y, X is faster" / "Compared to Y, our model ...": objects before the comma

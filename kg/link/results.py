@@ -7,7 +7,7 @@ import re
 from kg.extract.document import ResultCandidate
 from kg.graph.model import Entity, Mention, Result, stable_hash
 from kg.link.context import PaperContext
-from kg.link.normalize import match_key
+from kg.link.normalize import is_generic, match_key
 from kg.link.relations import RelationBuilder
 
 ROLE_TYPES: dict[str, tuple[str, ...]] = {
@@ -58,10 +58,6 @@ def _resolve(ctx: PaperContext, rc: ResultCandidate, role: str, corpus_index: di
     return None, None
 
 
-_GENERIC_METHODS = frozenset(
-    "stateoftheart sota baseline baselines ensemble model system approach method network framework singlemodel "
-    "ourmodel ourmethod ourapproach oursystem previousstateoftheart priorwork bestmodel".split()
-)
 _BASELINE_CUE = re.compile(
     r"(?:over|than|compared (?:to|with)|surpass\w*|outperform\w*|beat\w*|including|vs\.?|versus|against|baselines?|previous|prior|existing)"
     r"\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}$",
@@ -76,7 +72,7 @@ def _baseline_or_generic(ctx: PaperContext, rc: ResultCandidate, surface: str | 
     a sentence whose subject is the paper's own model ("Our model achieves 28.4 BLEU ..., including ensembles")."""
     if not surface:
         return False
-    if match_key(surface) in _GENERIC_METHODS:
+    if is_generic(surface):
         return True
     text = ctx.texts.get(rc.field, "")
     span = rc.spans.get("method")
