@@ -30,6 +30,7 @@ from kg.link.normalize import _singular_word, clean_surface, digits_of, is_named
 FUZZY_THRESHOLD = 94.0
 FUZZY_MIN_LEN = 10
 FUZZY_TYPES = ("Method", "Task", "Metric")
+FUZZY_CHUNK = 2048  #: rows per rapidfuzz cdist call (bounds memory to FUZZY_CHUNK x block size bytes)
 #: ratio from which two definitions of one short form are the same thing ("automated"/"automatic machine learning")
 ABBR_AGREE = 85.0
 _ABBR_PAREN = re.compile(r"^(?P<long>.+?)\s*\((?P<short>[^()]{1,15})\)$")
@@ -270,26 +271,26 @@ class Canonicaliser:
 
     def _fuzzy_union(self, nodes: dict[tuple[str, str], _Node], uf: _UnionFind) -> dict[tuple[str, str], str]:
         notes: dict[tuple[str, str], str] = {}
-        by_type: dict[str, list[_Node]] = defaultdict(list)
+        # candidates share type and first letter: blocking on both keeps the comparisons near-linear in corpus size
+        blocks: dict[tuple[str, str], list[_Node]] = defaultdict(list)
         for nk in sorted(nodes):
             n = nodes[nk]
             if n.type in FUZZY_TYPES and len(n.key) >= FUZZY_MIN_LEN and all(s == s.lower() for s in n.surfaces):
-                by_type[n.type].append(n)
-        for type_, ns in by_type.items():
+                blocks[(n.type, n.key[0])].append(n)
+        for (_type, _first), ns in sorted(blocks.items()):
             keys = [n.key for n in ns]
             if len(keys) < 2:
                 continue
-            scores = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, workers=1)
-            for i, j in zip(*scores.nonzero()):
-                if i >= j:
-                    continue
-                a, b = ns[i], ns[j]
-                if a.key[0] != b.key[0] or digits_of(a.key) != digits_of(b.key):
-                    continue
-                uf.union((a.type, a.key), (b.type, b.key))
-                s = float(scores[i, j])
-                notes[(b.type, b.key)] = f"fuzzy: key {b.key!r} ~ {a.key!r} (rapidfuzz ratio {s:.1f} >= {FUZZY_THRESHOLD})"
-                notes.setdefault((a.type, a.key), f"fuzzy: key {a.key!r} ~ {b.key!r} (rapidfuzz ratio {s:.1f} >= {FUZZY_THRESHOLD})")
+            for lo in range(0, len(keys), FUZZY_CHUNK):
+                scores = process.cdist(keys[lo : lo + FUZZY_CHUNK], keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, workers=1)
+                for i, j in zip(*scores.nonzero()):
+                    a, b = ns[lo + i], ns[j]
+                    if lo + i >= j or digits_of(a.key) != digits_of(b.key):
+                        continue
+                    uf.union((a.type, a.key), (b.type, b.key))
+                    sc = float(scores[i, j])
+                    notes[(b.type, b.key)] = f"fuzzy: key {b.key!r} ~ {a.key!r} (rapidfuzz ratio {sc:.1f} >= {FUZZY_THRESHOLD})"
+                    notes.setdefault((a.type, a.key), f"fuzzy: key {a.key!r} ~ {b.key!r} (rapidfuzz ratio {sc:.1f} >= {FUZZY_THRESHOLD})")
         return notes
 
     # -- naming and ids ---------------------------------------------------------------------------
