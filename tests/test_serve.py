@@ -322,6 +322,27 @@ def test_describe_and_ntriples(client, server):
     assert {str(o) for o in g.objects(rdflib.URIRef(iri), rdflib.SKOS.altLabel)} == {"ImageNet-1k", "ILSVRC"}
 
 
+def test_service_description_and_void(client, server):
+    import rdflib
+
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    r = client.get("/sparql", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    g = rdflib.Graph().parse(data=r.text, format="turtle")
+    svc = g.value(None, sd.endpoint, rdflib.URIRef(server.url + "/sparql"))
+    assert svc is not None
+    assert (svc, sd.supportedLanguage, sd.SPARQL11Query) in g
+    assert (svc, sd.supportedLanguage, sd.SPARQL11Update) not in g
+    void_iri = g.value(g.value(svc, sd.defaultDataset), rdflib.RDFS.seeAlso)
+    assert str(void_iri) == server.url + "/void"
+    # the VoID description resolves too: RDF for RDF clients, a table for people
+    void = rdflib.Graph().parse(str(void_iri))
+    assert (void_iri, rdflib.RDF.type, rdflib.VOID.Dataset) in void
+    html = client.get("/void", headers={"Accept": "text/html"})
+    assert html.status_code == 200 and "void#Dataset" in html.text
+    assert client.get("/no/such/thing", headers={"Accept": "text/html"}).status_code == 404
+
+
 def test_content_negotiation_and_format_parameter(client):
     q = {"query": MODELS_QUERY}
     cases = {

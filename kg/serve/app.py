@@ -31,7 +31,15 @@ from kg.serve.conneg import best_match
 from kg.serve.middleware import RequestLimits, SecurityHeaders, read_body
 from kg.serve.responses import error_text, json_error, rdf_prefixes, rows_response, status_of, text_error
 from kg.serve.service import GraphService, ServeConfig
-from kg.serve.sparql_protocol import ProtocolError, check_dataset, parse_request, render
+from kg.serve.sparql_protocol import (
+    GraphTriples,
+    ProtocolError,
+    SparqlRequest,
+    check_dataset,
+    parse_request,
+    render,
+    service_description,
+)
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +55,13 @@ async def sparql_endpoint(request: Request) -> Response:
     try:
         body = await read_body(request, cfg.max_request_bytes) if request.method == "POST" else b""
         url_params = list(request.query_params.multi_items())
-        if request.method == "GET" and not any(k in ("query", "update") for k, _ in url_params):
-            if best_match(request.headers.get("accept"), ["text/html", "text/plain"]) == "text/html":
+        if request.method in ("GET", "HEAD") and not any(k in ("query", "update") for k, _ in url_params):
+            want = best_match(request.headers.get("accept"), ["text/html", "text/turtle", "application/ld+json",
+                                                             "application/n-triples", "application/rdf+xml"])
+            if want == "text/html":
                 return pages.sparql_form(request)
+            if want is not None:
+                return _service_description(request, svc)
         req = parse_request(request.method, request.headers.get("content-type"), url_params, body)
         idx = svc.index()
         check_dataset(req, idx.store_base, idx.base_iri)
@@ -68,6 +80,14 @@ async def sparql_endpoint(request: Request) -> Response:
     if rendered.media_type == "text/html":
         return pages.sparql_results(request, req.query, rendered)
     return Response(rendered.body, media_type=rendered.media_type, headers=headers)
+
+
+def _service_description(request: Request, svc: GraphService) -> Response:
+    idx = svc.index()
+    triples = service_description(str(request.url.replace(query="")), idx.public_iri(idx.store_base + "void"))
+    req = SparqlRequest(query="", default_graphs=[], named_graphs=[], formats=[])
+    rendered = render(GraphTriples(triples), req, request.headers.get("accept"), len(triples), rdf_prefixes())
+    return Response(rendered.body, media_type=rendered.media_type, headers={"Vary": "Accept"})
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -456,8 +456,8 @@ async def resolve_iri(request: Request) -> Response:
     if not want and not fmt:
         want = best_match(accept, ["text/html", *RDF_TYPES, "application/json", "text/plain"])
     if want == "text/html":
-        if node is None:
-            return error_page(request, 404, "Not found", f"Nothing in this graph has the IRI {iri}. Search it from the home page.")
+        if node is None:  # statements' evidence, mentions, extractors, the VoID description: their triples
+            return await _describe_page(request, svc, iri, None)
         kind, node_id = node
         if kind == "entity":
             return entity_page(request, idx, node_id)
@@ -699,8 +699,12 @@ async def run_named_query(request: Request) -> Response:
         return rows_response(columns, rows, max_rows, {"name": name, "lang": lang, "params": values})
     idx = svc.index()
     table = [[_cell(idx, r.get(c)) for c in columns] for r in rows[:max_rows]]
+    from urllib.parse import urlencode
+
+    here = [(k, v) for k, v in request.query_params.multi_items() if k != "format"]
+    links = {f: "?" + urlencode([*here, ("format", f)]) for f in ("json", "csv")}
     return render_page(request, "query_result.html", title=nq.title or name, nq=nq, lang=lang, values=values,
-                       columns=columns, rows=table, truncated=truncated, max_rows=max_rows)
+                       columns=columns, rows=table, truncated=truncated, max_rows=max_rows, links=links)
 
 
 def _cell(idx: GraphIndex, value: Any) -> dict[str, Any]:
@@ -708,8 +712,8 @@ def _cell(idx: GraphIndex, value: Any) -> dict[str, Any]:
         node = idx.iri_to_node.get(value)
         if node is not None:
             return {"text": node_label(idx.graph, node[1]), "url": idx.local_path(node[1]), "title": value}
-        if value in idx.node_to_iri:
-            return {"text": value, "url": idx.local_path(value), "title": node_label(idx.graph, value)}
+        if value in idx.node_to_iri:  # an id column: show what it names, keep the id as the tooltip
+            return {"text": node_label(idx.graph, value), "url": idx.local_path(value), "title": value}
     if isinstance(value, (list, dict)):
         return {"text": json.dumps(value, ensure_ascii=False, default=str), "url": None, "title": ""}
     return {"text": "" if value is None else _num(value), "url": None, "title": ""}

@@ -12,7 +12,6 @@ files or the network.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 from dataclasses import dataclass
@@ -256,6 +255,14 @@ def result_payload(result: Any) -> tuple[str, Any]:
     return "solutions", doc
 
 
+@dataclass
+class GraphTriples:
+    """Triples made by the server itself (not a store answer), to serialise like a CONSTRUCT result."""
+
+    triples: list[Any]
+    kind: str = "graph"
+
+
 def _triples_of(result: Any) -> Iterable[Any] | None:
     """The triples of a CONSTRUCT/DESCRIBE result, as pyoxigraph terms; None for SELECT/ASK results."""
     import pyoxigraph as ox
@@ -307,3 +314,33 @@ def _term(x: Any) -> Any:
             return ox.Literal(str(x), datatype=ox.NamedNode(str(x.datatype)))
         return ox.Literal(str(x))
     raise TypeError(f"not an RDF term: {x!r}")
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+_FORMATS_W3C = "http://www.w3.org/ns/formats/"
+
+
+def service_description(endpoint: str, void_iri: str | None) -> list[Any]:
+    """The SPARQL 1.1 Service Description of the endpoint (what ``GET /sparql`` without a query returns to RDF
+    clients): SPARQL 1.1 Query only (no update, no federation), the result formats, and the VoID description of the
+    dataset it serves."""
+    import pyoxigraph as ox
+
+    a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    svc = ox.BlankNode("service")
+    out = [
+        ox.Triple(svc, a, ox.NamedNode(SD + "Service")),
+        ox.Triple(svc, ox.NamedNode(SD + "endpoint"), ox.NamedNode(endpoint)),
+        ox.Triple(svc, ox.NamedNode(SD + "supportedLanguage"), ox.NamedNode(SD + "SPARQL11Query")),
+    ]
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle",
+                 "N-Triples", "JSON-LD", "RDF_XML"):
+        out.append(ox.Triple(svc, ox.NamedNode(SD + "resultFormat"), ox.NamedNode(_FORMATS_W3C + name)))
+    if void_iri:
+        ds = ox.BlankNode("dataset")
+        out += [
+            ox.Triple(svc, ox.NamedNode(SD + "defaultDataset"), ds),
+            ox.Triple(ds, a, ox.NamedNode(SD + "Dataset")),
+            ox.Triple(ds, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"), ox.NamedNode(void_iri)),
+        ]
+    return out
