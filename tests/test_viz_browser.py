@@ -164,6 +164,10 @@ def test_node_tooltip_on_hover_and_details_on_click(hostile_page):
     # pyvis-style neighbourhood highlight: non-neighbours are greyed, neighbours keep their colour
     colours = o.js("Object.fromEntries(kgViews['kg-view'].nodes.get().map(n => [n.id, n.color || null]))")
     assert colours["model:resnet"] is None and colours["task:classification"]["background"].startswith("rgba(200")
+    drawn = "(id) => kgViews['kg-view'].network.body.nodes[id].options.color.background"
+    assert o.js(drawn, "task:classification").startswith("rgba(200")
+    o.page.mouse.click(5, 300)  # a click on empty canvas ends the highlight: the type's colour comes back
+    assert o.js(drawn, "task:classification") == "#D55E00"
     # the paper with the hostile title: its tooltip shows the title as text
     x, y = o.node_point(P0)
     text = o.hover(x, y)

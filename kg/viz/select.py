@@ -219,7 +219,7 @@ def resolve_entities(graph: KnowledgeGraph, name: str) -> list[str]:
     if not found:
         raise InputError(
             f"No entity is named {name!r} (by id, name or alias) in this graph.{_suggest(graph, name)} "
-            f"List entities with `kg stats` or query them with `kg sparql`/`kg cypher`."
+            f"List the entities with `kg entities DIR`."
         )
     return found
 
