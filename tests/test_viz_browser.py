@@ -128,7 +128,7 @@ def hostile_page(browser, tmp_path_factory):
 def _no_injection(o: Opened) -> None:
     assert o.dialogs == []
     # nothing parsed the probes as markup: no <img>, no <b>, exactly our three <script> elements
-    assert o.js("document.querySelectorAll('img, b, iframe').length") == 0
+    assert o.js("document.querySelectorAll('img, b, i, iframe').length") == 0
     assert o.js("document.scripts.length") == 3
 
 
@@ -145,7 +145,7 @@ def test_offline_clean_and_holds_the_graph(hostile_page):
     # labels are the literal text (the canvas draws them; nothing is parsed)
     assert o.js(f"kgViews['kg-view'].nodes.get({P0!r}).label") == XSS_TITLE
     assert o.js("kgViews['kg-view'].nodes.get('method:evil').label") == XSS_NAME
-    assert o.js("document.title") == "Overview: the 11 most connected nodes of type " + ALL_KINDS.replace(",", ", ")
+    assert o.js("document.title") == "Overview: the 12 most connected nodes of type " + ALL_KINDS.replace(",", ", ")
     _no_injection(o)
     print(f"\nhostile view settled in {o.settle_s:.2f} s; screenshot {o.shot('viz-hostile.png')}")
 
@@ -168,6 +168,9 @@ def test_node_tooltip_on_hover_and_details_on_click(hostile_page):
     assert o.js(drawn, "task:classification").startswith("rgba(200")
     o.page.mouse.click(5, 300)  # a click on empty canvas ends the highlight: the type's colour comes back
     assert o.js(drawn, "task:classification") == "#D55E00"
+    # a 10k-character name with NUL, lone surrogate and RTL override: cut, and shown as text
+    text = o.hover(*o.node_point("metric:long"))
+    assert text.startswith("Long\x00name \ufffd \u202e<i>x</i><i>x</i>") and len(text) < 1000
     # the paper with the hostile title: its tooltip shows the title as text
     x, y = o.node_point(P0)
     text = o.hover(x, y)

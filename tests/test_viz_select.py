@@ -22,7 +22,15 @@ from kg.viz import (
     view_payload,
 )
 from kg.viz.select import degrees, ego, filter_types, parse_types
-from kg.viz.synthetic import COMMENT_NAME, SCRIPT_NAME, XSS_NAME, XSS_TITLE, hostile_graph, synthetic_graph
+from kg.viz.synthetic import (
+    COMMENT_NAME,
+    LONG_NAME,
+    SCRIPT_NAME,
+    XSS_NAME,
+    XSS_TITLE,
+    hostile_graph,
+    synthetic_graph,
+)
 
 P0, P1, P2 = "arxiv:2401.00001", "arxiv:2401.00002", "arxiv:2401.00003"
 
@@ -215,7 +223,7 @@ def test_rows_with_no_node_and_truncation(g, caplog):
     with pytest.raises(QueryError, match=r"no value names a paper, entity.*columns: x"):
         rows_to_subgraph(g, [{"x": 1}, {"x": "zzz"}], ["x"])
     sub = rows_to_subgraph(g, [{"e": e} for e in sorted(g.entities)], ["e"], max_nodes=2)
-    assert len(sub.nodes) == 2 and "4 more not shown" in sub.title
+    assert len(sub.nodes) == 2 and "5 more not shown" in sub.title
     assert "raise --top" in caplog.text
 
 
@@ -293,7 +301,7 @@ def test_page_is_self_contained_escaped_and_deterministic(g, tmp_path):
     assert "cdnjs" not in html and "jsdelivr" not in html and "tom-select" not in html
     assert "default-src &#39;none&#39;" in html  # the CSP meta, attribute-escaped
     # hostile text never appears raw: not in <title>, not in the JSON island
-    for probe in (XSS_TITLE, SCRIPT_NAME, COMMENT_NAME, "onerror=alert(1)>"):
+    for probe in (XSS_TITLE, SCRIPT_NAME, COMMENT_NAME, "onerror=alert(1)>", "<i>x</i>", "\x00", "\u202e"):
         assert probe not in html
     # an HTML parser sees exactly the three scripts we wrote, and the data island parses back to the payload
     scripts = _scripts(html)
@@ -304,6 +312,15 @@ def test_page_is_self_contained_escaped_and_deterministic(g, tmp_path):
     again = render_view(tmp_path / "build", tmp_path / "b.html", top=50,
                         types="Model,Dataset,Method,Metric,Task,Paper,Repository,Result")
     assert again.path.read_bytes() == res.path.read_bytes()
+
+
+def test_long_and_odd_text_is_cut_and_kept_as_text(g):
+    payload = view_payload(g, overview(g, 50))
+    node = next(n for n in payload["nodes"] if n["id"] == "metric:long")
+    assert len(node["label"]) <= 36 and node["label"].endswith("\u2026")
+    assert len(node["kg"]["name"]) <= 300 and node["kg"]["name"].startswith("Long\x00name \ufffd \u202e<i>x</i>")
+    assert all(len(a) <= 300 for a in node["kg"]["aliases"])
+    json.loads(json_for_script(payload))  # NUL, U+FFFD and RTL marks survive the JSON island
 
 
 def test_title_is_escaped_in_the_head(g):

@@ -27,6 +27,7 @@ LABEL_CHARS = 36  #: longer labels are cut (the full text is in the tooltip)
 MAX_ALIASES = 15
 MAX_EVIDENCE = 3
 SENTENCE_CHARS = 400
+TEXT_CHARS = 300  #: names, titles and aliases in tooltips are cut here (a 10k-character name stays readable)
 EDGE_LABELS_UP_TO = 150  #: draw relation names on edges only in views with at most this many edges
 LARGE_VIEW = 500  #: from this many nodes on, trade looks for speed (straight edges, hide edges while dragging)
 EDGES_PER_NODE = 5
@@ -48,7 +49,8 @@ def _num(x: Any) -> float | None:
     return round(f, 3) if math.isfinite(f) else None
 
 
-def short(text: str, limit: int = LABEL_CHARS) -> str:
+def short(text: Any, limit: int = LABEL_CHARS) -> str:
+    """``text`` on one line (whitespace runs folded), cut to ``limit`` characters with an ellipsis."""
     text = " ".join(clean(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
@@ -59,14 +61,15 @@ def _node_info(graph: KnowledgeGraph, nid: str) -> tuple[str, str, dict[str, Any
     info: dict[str, Any] = {"id": clean(nid), "kind": kind}
     if kind == "Paper":
         p = graph.papers[nid]
-        title = clean(p.title) or clean(nid)
-        info.update(name=title, year=p.year, authors=[clean(a) for a in p.authors[:5]], more_authors=max(0, len(p.authors) - 5))
+        title = short(p.title, TEXT_CHARS) or clean(nid)
+        info.update(name=title, year=p.year, authors=[short(a, 80) for a in p.authors[:5]],
+                    more_authors=max(0, len(p.authors) - 5))
         if p.url:
             info["url"] = clean(p.url)
         return kind, short(title), info, 1
     if kind == "Repository":
         r = graph.repositories[nid]
-        info.update(name=clean(r.url), host=clean(r.host), repo_kind=clean(r.kind), papers=len(r.papers))
+        info.update(name=short(r.url, TEXT_CHARS), host=short(r.host, 80), repo_kind=short(r.kind, 40), papers=len(r.papers))
         return kind, short(re.sub(r"^https?://(www\.)?", "", r.url)), info, len(r.papers)
     if kind == "Result":
         res = graph.results[nid]
@@ -74,8 +77,8 @@ def _node_info(graph: KnowledgeGraph, nid: str) -> tuple[str, str, dict[str, Any
 
         def ent(eid: str | None, role: str) -> str:
             if eid and eid in graph.entities:
-                return clean(graph.entities[eid].name)
-            return clean(surf.get(role) or eid or "")
+                return short(graph.entities[eid].name, 120)
+            return short(surf.get(role) or eid or "", 120)
 
         value = clean(res.value_text) or ("" if _num(res.value) is None else f"{res.value:g}")
         metric = ent(res.metric, "metric") or "value"
@@ -84,7 +87,7 @@ def _node_info(graph: KnowledgeGraph, nid: str) -> tuple[str, str, dict[str, Any
             model=ent(res.model, "model"),
             dataset=ent(res.dataset, "dataset"),
             task=ent(res.task, "task"),
-            paper_title=clean(graph.papers[res.paper].title) if res.paper in graph.papers else clean(res.paper),
+            paper_title=short(graph.papers[res.paper].title, TEXT_CHARS) if res.paper in graph.papers else clean(res.paper),
         )
         if res.evidence:
             info["sentence"] = short(res.evidence[0].sentence, SENTENCE_CHARS)
@@ -93,9 +96,9 @@ def _node_info(graph: KnowledgeGraph, nid: str) -> tuple[str, str, dict[str, Any
         info.update(name=clean(nid))
         return kind, short(nid), info, 1
     e = graph.entities[nid]
-    aliases = [clean(a) for a in e.aliases if a != e.name]
+    aliases = [short(a, TEXT_CHARS) for a in e.aliases if a != e.name]
     info.update(
-        name=clean(e.name),
+        name=short(e.name, TEXT_CHARS) or clean(nid),
         aliases=aliases[:MAX_ALIASES],
         more_aliases=max(0, len(aliases) - MAX_ALIASES),
         papers=len(e.papers),
@@ -117,7 +120,7 @@ def _evidence(graph: KnowledgeGraph, rel, limit: int = MAX_EVIDENCE) -> list[dic
             {
                 "sentence": short(ev.sentence, SENTENCE_CHARS),
                 "paper": clean(ev.paper),
-                "title": clean(paper.title) if paper else clean(ev.paper),
+                "title": short(paper.title, TEXT_CHARS) if paper else clean(ev.paper),
             }
         )
         if len(out) >= limit:

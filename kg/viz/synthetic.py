@@ -14,6 +14,8 @@ XSS_TITLE = "<img src=x onerror=alert(1)>"
 XSS_NAME = '"};alert(1);//'
 SCRIPT_NAME = "</script><script>alert(2)</script>"
 COMMENT_NAME = "<!-- x --><b>bold</b>"
+#: 10k characters with a NUL, a lone surrogate, a right-to-left override and a line separator.
+LONG_NAME = "Long\x00name \ud800 \u202e" + "<i>x</i>" * 1250 + "\u2028end"
 
 
 def _rel(type_: str, source: str, target: str, evidence: list[Evidence], support: int | None = None) -> Relation:
@@ -40,6 +42,7 @@ def hostile_graph() -> KnowledgeGraph:
         Entity(id="method:evil", type="Method", name=XSS_NAME, aliases=[SCRIPT_NAME], papers=[papers[1].id], mentions=2),
         Entity(id="task:classification", type="Task", name="image classification", aliases=[COMMENT_NAME], papers=[papers[2].id], mentions=3),
         Entity(id="model:resnet", type="Model", name="ResNet-50", aliases=["ResNet50", "$x^2$ \\frac"], papers=[papers[2].id], mentions=3),
+        Entity(id="metric:long", type="Metric", name=LONG_NAME, aliases=[LONG_NAME[::-1]], papers=[], mentions=1),
     ]
     for e in ents:
         g.entities[e.id] = e
