@@ -8,7 +8,6 @@ pushing twice changes nothing; hostile text round-trips; the cypher-shell script
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import time
