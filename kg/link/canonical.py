@@ -211,17 +211,19 @@ class Canonicaliser:
 
         # Model/Method: one type per key, by majority (ties: a name is a Model)
         votes: dict[str, Counter] = defaultdict(Counter)
+        named_keys: set[str] = set()
         for m, key, *_ in resolved:
             if m.type in ("Model", "Method"):
                 votes[key][m.type] += 1
+                if is_named(clean_surface(m.text)):
+                    named_keys.add(key)
         settled: dict[str, str] = {}
         for key, c in votes.items():
             if len(c) > 1:
                 if c["Model"] != c["Method"]:
                     settled[key] = "Model" if c["Model"] > c["Method"] else "Method"
                 else:
-                    named = any(is_named(clean_surface(m.text)) for m, k, *_ in resolved if k == key)
-                    settled[key] = "Model" if named else "Method"
+                    settled[key] = "Model" if key in named_keys else "Method"
 
         nodes: dict[tuple[str, str], _Node] = {}
         for m, key, rule, detail, long in resolved:

@@ -28,7 +28,7 @@ _DATASET_AFTER = re.compile(
     re.I,
 )
 _DERIVED_PREFIX = re.compile(r"(?:mini|tiny|super|sub|small)[\-_]?", re.I)
-_DERIVED_SUFFIX = re.compile(r"[\-_](?:\d+[kKmM]?|C|LT|R|A|O|v\d+|V\d+|Sketch|Lite|Full|Extended)")
+_DERIVED_SUFFIX = re.compile(r"[\-_](?:\d+[kKmM]?|C|LT|R|A|O|v\d+|V\d+|Sketch|Lite|Full|Extended)$")
 _YEAR_NAME = re.compile(r"^[A-Z][A-Za-z\-\s]*[A-Za-z][\s\-]?(?:19|20)\d\d$")
 _NOT_PROPAGATED = re.compile(r"^(?:\d+[A-Za-z]?|[A-Z]{1,2}s?|[a-z]+)$")
 
@@ -36,6 +36,18 @@ _NOT_PROPAGATED = re.compile(r"^(?:\d+[A-Za-z]?|[A-Z]{1,2}s?|[a-z]+)$")
 def dataset_names(ctxs: list[PaperContext]) -> frozenset[str]:
     """Names (digits or inner capitals, 4+ characters) tagged Dataset somewhere in the corpus."""
     return frozenset(m.text for ctx in ctxs for m in ctx.mentions if m.type == "Dataset" and len(m.text) >= 4 and is_proper_name(m.text))
+
+
+def _derived_from(text: str, datasets: frozenset[str]) -> bool:
+    """``miniImageNet``/``Tiny-ImageNet`` (a size prefix) or ``ImageNet-1k``/``CIFAR-10-C`` (a split suffix) of a
+    dataset name of the corpus."""
+    if " " in text or not datasets:
+        return False
+    p = _DERIVED_PREFIX.match(text)
+    if p and p.end() < len(text) and text[p.end() :] in datasets:
+        return True
+    m = _DERIVED_SUFFIX.search(text)
+    return bool(m and m.start() > 0 and text[: m.start()] in datasets)
 
 
 def retype_by_context(ctx: PaperContext, datasets: frozenset[str] = frozenset()) -> None:
@@ -46,23 +58,23 @@ def retype_by_context(ctx: PaperContext, datasets: frozenset[str] = frozenset())
         if m.type not in ("Model", "Method"):
             continue
         text = ctx.texts.get(m.field, "")
-        derived = " " not in m.text and any(
-            d != m.text and (_DERIVED_PREFIX.fullmatch(m.text[: -len(d)]) is not None if m.text.endswith(d) else
-                             m.text.startswith(d) and _DERIVED_SUFFIX.fullmatch(m.text[len(d):]) is not None)
-            for d in datasets
-        )
+        derived = _derived_from(m.text, datasets)
         cue = is_named(m.text) and _DATASET_AFTER.match(text[m.end : m.end + 30])
         if cue or _YEAR_NAME.match(m.text) or derived:
             m.type = "Dataset"
             m.source = f"{m.source}+link:type_context"
 
 
-def _candidates(text: str):
-    """(start, end, surface) of every word n-gram (up to :data:`MAX_NGRAM` words), edge punctuation trimmed."""
+def _candidates(text: str, first_words: set[str]):
+    """(start, end, surface) of the word n-grams (up to :data:`MAX_NGRAM` words, edge punctuation trimmed) that
+    start with a word some known surface starts with."""
     toks = [(t.start(), t.end()) for t in _TOKEN.finditer(text)]
     for i in range(len(toks)):
+        s0, e0 = toks[i]
+        if text[s0:e0].strip(_EDGE) not in first_words and text[s0:e0].lstrip(_EDGE) not in first_words:
+            continue
         for n in range(min(MAX_NGRAM, len(toks) - i), 0, -1):
-            s, e = toks[i][0], toks[i + n - 1][1]
+            s, e = s0, toks[i + n - 1][1]
             while s < e and text[s] in _EDGE:
                 s += 1
             while e > s and text[e - 1] in _EDGE:
@@ -83,6 +95,7 @@ def propagate(ctxs: list[PaperContext]) -> int:
         (t, n), *rest = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
         if n >= 2 * sum(c for _, c in rest):
             corpus[surface] = t
+    corpus_first = {w.split()[0] for w in corpus}
     added = 0
     for ctx in ctxs:
         local_votes: dict[str, Counter] = defaultdict(Counter)
@@ -92,6 +105,7 @@ def propagate(ctxs: list[PaperContext]) -> int:
         local = {s: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for s, v in local_votes.items()}
         if not local and not corpus:
             continue
+        first_words = corpus_first | {w.split()[0] for w in local}
         new: list[Mention] = []
         for fld in FIELDS:
             text = ctx.texts.get(fld)
@@ -101,7 +115,7 @@ def propagate(ctxs: list[PaperContext]) -> int:
             for m in ctx.mentions:
                 if m.field == fld:
                     covered[m.start : m.end] = b"\x01" * (m.end - m.start)
-            for s, e, surface in _candidates(text):
+            for s, e, surface in _candidates(text, first_words):
                 type_ = local.get(surface) or corpus.get(surface)
                 if type_ is None or covered.find(1, s, e) >= 0:
                     continue
