@@ -129,6 +129,8 @@ def test_bad_types_and_top_are_clear_errors(g):
         overview(g, 0)
     with pytest.raises(InputError, match="--depth must be 1 or 2"):
         ego(g, "BERT-X", 3)
+    with pytest.raises(InputError, match=r"--top 9000 is more than a browser view can handle.*kg export"):
+        render_view(g, None, top=9000)
 
 
 def test_ego_resolves_any_alias_and_depths(g):
@@ -359,6 +361,10 @@ def test_cli_view(build_dir, tmp_path):
     assert r.exit_code == 0, r.output
     assert r.stdout.strip().endswith(str(out)) and out.is_file() and (tmp_path / "v.png").is_file()
     assert "ImageNet: neighbourhood to depth 2" in out.read_text(encoding="utf-8")
+    (tmp_path / "missing").mkdir()
+    (tmp_path / "missing" / "file.html").write_text("a file, not a folder")
+    r = CliRunner().invoke(app, ["view", str(build_dir), "-o", str(tmp_path / "missing" / "file.html" / "x.html")])
+    assert r.exit_code == 1 and "Cannot write the view to" in r.output
     r = CliRunner().invoke(app, ["view", str(build_dir), "--type", "Nope"])
     assert r.exit_code == 1 and "Unknown node type 'Nope'" in r.output
     r = CliRunner().invoke(app, ["view", str(build_dir), "--name", "model_dataset_cooccurrence"])

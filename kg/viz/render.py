@@ -19,6 +19,9 @@ from kg.viz.select import Subgraph, ego, filter_types, overview, paper_view
 
 log = logging.getLogger(__name__)
 
+#: Largest view: the layout holds a few n x n float32 matrices, and vis-network pages beyond this stop being usable.
+MAX_VIEW_NODES = 5000
+
 
 def write_text_atomic(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` through a temporary file renamed into place (permissions follow the umask)."""
@@ -73,6 +76,11 @@ def select_view(
             f"Give at most one of --entity, --paper, --sparql, --cypher or --name (got {', '.join('--' + m for m in modes)})."
         )
     mode = modes[0] if modes else "overview"
+    if top > MAX_VIEW_NODES:
+        raise InputError(
+            f"--top {top} is more than a browser view can handle ({MAX_VIEW_NODES:,} nodes at most). For the whole "
+            f"graph, export it for Gephi or Cytoscape with `kg export DIR --format gexf` (or graphml)."
+        )
     if mode == "entity":
         return ego(graph, entity, depth, top=top, types=types)  # type: ignore[arg-type]
     if mode == "paper":
@@ -139,13 +147,19 @@ def render_view(
     html = render_html(payload)
     path = None
     if out_html is not None:
-        path = write_text_atomic(Path(out_html), html)
+        try:
+            path = write_text_atomic(Path(out_html), html)
+        except OSError as exc:
+            raise InputError(f"Cannot write the view to {out_html}: {exc.strerror or exc}. Choose another file with -o.") from exc
         log.info("wrote %s (%d nodes, %d edges)", path, payload["stats"]["nodes"], payload["stats"]["edges"])
     pic = None
     if png is not None:
         from kg.viz.static import write_picture
 
-        pic = write_picture(payload, png)
+        try:
+            pic = write_picture(payload, png)
+        except OSError as exc:
+            raise InputError(f"Cannot write the picture to {png}: {exc.strerror or exc}. Choose another file.") from exc
     return ViewResult(
         path=path,
         nodes=payload["stats"]["nodes"],
