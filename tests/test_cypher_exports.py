@@ -112,3 +112,12 @@ def test_unknown_format_and_dispatch(graph, tmp_path):
 
     path = export_graph(tmp_path / "build", "gexf", tmp_path / "via-dispatch.gexf")
     assert nx.read_gexf(path).number_of_nodes() == len(graph.papers) + len(graph.entities) + len(graph.results) + len(graph.repositories)
+
+
+def test_csv_fields_keep_null_and_empty_apart():
+    from kg.cypher.export import _csv_field
+
+    assert _csv_field(None) == ""  # no property
+    assert _csv_field("") == '""'  # an empty string
+    assert _csv_field('say "hi",\nthen \\ go') == '"say ""hi"",\nthen \\ go"'
+    assert (_csv_field(3), _csv_field(0.5)) == ("3", "0.5")

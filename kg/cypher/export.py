@@ -5,7 +5,6 @@ All are written from the same :class:`~kg.cypher.view.PropertyGraph` as the stor
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import os
@@ -85,11 +84,23 @@ def _array_delimiter(pg: PropertyGraph) -> str:
     )
 
 
+def _csv_field(value: Any) -> str:
+    """One CSV field: null unquoted and empty (neo4j-admin reads it as no property), text always quoted with inner
+    quotes doubled (so an empty string stays an empty string), numbers bare."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    return '"' + str(value).replace('"', '""') + '"'
+
+
 def _csv_value(value: Any, delim: str) -> Any:
     if value is None:
         return ""
     if isinstance(value, list):
-        return delim.join(value)
+        return delim.join(value) if value else None
     return value
 
 
@@ -97,7 +108,8 @@ def write_neo4j_csv(pg: PropertyGraph, out_dir: Path, database: str = "neo4j") -
     """A ``neo4j-admin database import full`` bundle in ``out_dir``: header + data CSV per label and per
     relationship type/endpoint pair, and ``import-command.sh`` with the exact command.
 
-    Every field is quoted (RFC 4180: quotes doubled; newlines kept inside quotes, hence ``--multiline-fields``);
+    Text fields are quoted (RFC 4180: quotes doubled; newlines kept inside quotes, hence ``--multiline-fields``),
+    nulls are empty unquoted fields (no property), empty lists too;
     ids share one global id space (the graph's ids are unique across kinds).
     """
     delim = _array_delimiter(pg)
@@ -108,8 +120,9 @@ def write_neo4j_csv(pg: PropertyGraph, out_dir: Path, database: str = "neo4j") -
 
     def write(path: Path, rows: list[list[Any]]) -> None:
         with open(path, "w", encoding="utf-8", newline="") as fh:
-            w = csv.writer(fh, quoting=csv.QUOTE_ALL, lineterminator="\n")
-            w.writerows(rows)
+            for row in rows:
+                fh.write(",".join(_csv_field(v) for v in row))
+                fh.write("\n")
 
     try:
         for label, props in NODE_TABLES.items():
