@@ -63,7 +63,7 @@ def make_graph(base_iri: str) -> KnowledgeGraph:
                          url="https://arxiv.org/abs/2401.00001", sources=["test:1"])
     abstract2 = "We evaluate FN and ResNet-50 on ImageNet-1k. Code: https://github.com/example/foonet"
     g.papers[p2] = Paper(id=p2, title="Revisiting FooNet", abstract=abstract2, year=2023, doi="10.1145/3442188.3445922",
-                         sources=["test:2"])
+                         url="javascript:alert(3)", sources=["test:2"])
     ents = [
         Entity(id="model:foonet", type="Model", name="FooNet", aliases=["FN", "Foo Network", XSS_ALIAS], papers=[p1, p2], mentions=4),
         Entity(id="model:resnet-50", type="Model", name="ResNet-50", aliases=["ResNet50"], papers=[p1, p2], mentions=2),
@@ -564,6 +564,11 @@ def test_cypher_refuses_writes_and_injection_is_data(client):
     assert client.post("/cypher", content=b"{not json", headers={"Content-Type": "application/json"}).status_code == 400
     assert client.post("/cypher", json={"parameters": {}}).status_code == 400
     assert client.post("/cypher", json={"query": "MATCH (n RETURN n"}).status_code == 400
+    for odd in ({"a": [1, None]}, 10**30, [1, "x"], "\ud800", None):
+        body = json.dumps({"query": "MATCH (m:Model) WHERE m.name = $name RETURN m.id", "parameters": {"name": odd}})
+        r = client.post("/cypher", content=body.encode(), headers={"Content-Type": "application/json"})
+        assert r.status_code in (200, 400), (odd, r.status_code, r.text)
+        assert r.status_code == 400 or r.json()["rows"] == []
     assert counts(client) == before
 
 
@@ -657,6 +662,9 @@ def test_pages_escape_hostile_text(client):
     assert XSS_ALIAS not in html and "&lt;script&gt;alert(2)&lt;/script&gt;" in html
     assert "outperforming ResNet-50" in html  # evidence sentence
     assert "85.3%" in html  # results table
+    html = client.get("/paper/" + quote("doi:10.1145/3442188.3445922", safe=""), headers={"Accept": "text/html"}).text
+    assert "href=\"javascript:" not in html  # a paper URL that is no web address is not linked
+    assert 'href="https://github.com/example/foonet"' in html
     csp = client.get("/").headers["content-security-policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     r = client.get("/search", params={"q": XSS_NAME}, headers={"Accept": "text/html"})

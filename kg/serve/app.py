@@ -74,6 +74,10 @@ async def sparql_endpoint(request: Request) -> Response:
         rendered = await svc.run_blocking(run)
     except (ProtocolError, KGError) as exc:
         return text_error(exc)
+    except Exception as exc:  # an engine error kg did not foresee: say so, keep serving
+        log.exception("SPARQL query failed unexpectedly")
+        return Response(f"The query failed unexpectedly ({type(exc).__name__}: {exc}). This is a bug in kg; please "
+                        "report it with the query.\n", status_code=500, media_type="text/plain; charset=utf-8")
     headers = {"Vary": "Accept"}
     if rendered.truncated:
         headers["X-KG-Truncated"] = f"max-rows={cfg.max_rows}"
@@ -115,6 +119,12 @@ async def cypher_endpoint(request: Request) -> Response:
         columns, rows = await svc.run_blocking(svc.cypher_sync, doc["query"], params)
     except (ProtocolError, KGError) as exc:
         return json_error(status_of(exc), error_text(exc))
+    except (TypeError, ValueError, OverflowError) as exc:  # a parameter value the engine cannot take
+        return json_error(400, f"A parameter value cannot be used by the Cypher engine ({type(exc).__name__}: {exc}). "
+                               "Use strings, numbers, booleans, null, or lists of one of these.")
+    except Exception as exc:
+        log.exception("Cypher query failed unexpectedly")
+        return json_error(500, f"The query failed unexpectedly ({type(exc).__name__}: {exc}).")
     return rows_response(columns, rows, svc.config.max_rows)
 
 

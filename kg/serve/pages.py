@@ -69,7 +69,15 @@ def env() -> Environment:
     e.filters["tclass"] = lambda t: "t-" + _TYPE_CLASS.sub("", str(t or "none"))
     e.filters["q"] = lambda s: quote(str(s), safe="")
     e.filters["num"] = _num
+    e.filters["web_url"] = web_url
     return e
+
+
+def web_url(url: Any) -> str | None:
+    """``url`` when it is an http(s) URL, else None: a link from graph text never runs code (``javascript:``)."""
+    if isinstance(url, str) and re.match(r"^https?://[^\s<>\"']+$", url.strip(), re.IGNORECASE):
+        return url.strip()
+    return None
 
 
 def _num(x: Any) -> str:
@@ -219,7 +227,9 @@ def relation_rows(idx: GraphIndex, node_id: str, limit: int = MAX_LIST) -> list[
             "support": r.support, "confidence": r.confidence, "evidence": evidence,
             "more_evidence": max(0, len(r.evidence) - MAX_EVIDENCE), "iri": idx.node_to_iri.get(r.id),
         })
-    rows.sort(key=lambda x: (x["type"], -x["support"], x["other"]["label"].casefold() if x["other"] else ""))
+    # co-mentions are the most numerous and the least telling: after the typed relations
+    rows.sort(key=lambda x: (x["type"] == "CO_MENTIONED", x["type"], -x["support"],
+                             x["other"]["label"].casefold() if x["other"] else ""))
     return rows[:limit]
 
 
@@ -323,6 +333,7 @@ def entity_page(request: Request, idx: GraphIndex, eid: str) -> Response:
     return render_page(
         request, "entity.html", title=f"{e.name} ({e.type})", e=e, iri=idx.public_iri(idx.node_to_iri.get(eid, "")),
         papers=papers, more_papers=max(0, len(e.papers) - MAX_LIST), relations=relation_rows(idx, eid),
+        n_relations=len(idx.relations_by_node.get(eid, [])),
         results=result_rows(idx, eid), view=_view_fragment(idx, "entity", eid), rdf_links=_rdf_links(request),
     )
 
@@ -460,10 +471,17 @@ async def resolve_iri(request: Request) -> Response:
             return await _describe_page(request, svc, iri, None)
         kind, node_id = node
         if kind == "entity":
-            return entity_page(request, idx, node_id)
-        if kind == "paper":
-            return paper_page(request, idx, node_id)
-        return await _describe_page(request, svc, iri, node)
+            page = entity_page(request, idx, node_id)
+        elif kind == "paper":
+            page = paper_page(request, idx, node_id)
+        else:
+            page = await _describe_page(request, svc, iri, node)
+        page.headers["Vary"] = "Accept"
+        page.headers["Link"] = ", ".join(
+            f'<{href}>; rel="alternate"; type="{media}"' for (_, href), media in
+            zip(_rdf_links(request), ("text/turtle", "application/ld+json", "application/n-triples"))
+        )
+        return page
     if not _IRI_OK.match(iri):
         return Response("Not a valid IRI of this graph.\n", status_code=404, media_type="text/plain")
     from kg.serve.sparql_protocol import SparqlRequest, render
