@@ -165,7 +165,7 @@ def view_payload(graph: KnowledgeGraph, sub: Subgraph, *, max_edges: int | None 
     budget = max(0, cap - len(sub.extra_edges))
     if len(rels) > budget:
         # keep the best supported edges (ties by id), then restore the given order
-        kept = {r.id for r in sorted(rels, key=lambda r: (-r.support, -r.confidence, r.id))[:budget]}
+        kept = {r.id for r in sorted(rels, key=lambda r: (-r.support, -(_num(r.confidence) or 0.0), r.id))[:budget]}
         log.warning("the view has %d relations; drawing the %d best supported", len(rels), len(kept))
         title = f"{title} (the {len(kept)} best supported of {len(rels)} relations)"
         rels = [r for r in rels if r.id in kept]

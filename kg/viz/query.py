@@ -358,6 +358,13 @@ def _run_cypher(build_dir: Path, query: str, params: Mapping[str, Any] | None) -
     return cypher_with_columns(build_dir, query, dict(params or {}))
 
 
+def _one_line(query: str, limit: int = 90) -> str:
+    # drop PREFIX declarations: they say nothing about what the view shows
+    text = " ".join(line for line in query.splitlines() if not re.match(r"\s*(PREFIX|BASE)\b", line, re.I))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 def run_query(
     build_dir: str | os.PathLike[str],
     *,
@@ -378,9 +385,9 @@ def run_query(
         raise QueryError(f"Give exactly one of --sparql, --cypher or --name (got {', '.join(given) or 'none'}).")
     build_dir = Path(build_dir)
     if sparql:
-        return (*normalize_rows(_run_sparql(build_dir, sparql, params)), "SPARQL query")
+        return (*normalize_rows(_run_sparql(build_dir, sparql, params)), f"SPARQL: {_one_line(sparql)}")
     if cypher:
-        return (*normalize_rows(_run_cypher(build_dir, cypher, params)), "Cypher query")
+        return (*normalize_rows(_run_cypher(build_dir, cypher, params)), f"Cypher: {_one_line(cypher)}")
     from kg.named_queries import LANGS, get_named_query, list_named_queries, queries_dir
 
     assert name is not None
