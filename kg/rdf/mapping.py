@@ -31,6 +31,7 @@ import logging
 import math
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterable, Iterator, Literal as TLiteral, Union
 from urllib.parse import quote
 
@@ -63,6 +64,77 @@ _XSD_GYEARMONTH = str(XSD.gYearMonth)
 _XSD_DATETIME = str(XSD.dateTime)
 _XSD_ANYURI = str(XSD.anyURI)
 _RDF_TYPE = str(RDF.type)
+_TYPES = {k: (str(CLASSES[k]),) + tuple(str(c) for c in ALIGNED_TYPES[k]) for k in CLASSES}
+# Vocabulary IRIs as plain strings: DefinedNamespace attribute lookups are too slow for millions of triples.
+_DCAT_Dataset = str(DCAT.Dataset)
+_DCTERMS_abstract = str(DCTERMS.abstract)
+_DCTERMS_creator = str(DCTERMS.creator)
+_DCTERMS_identifier = str(DCTERMS.identifier)
+_DCTERMS_issued = str(DCTERMS.issued)
+_DCTERMS_source = str(DCTERMS.source)
+_DCTERMS_title = str(DCTERMS.title)
+_FABIO_hasArXivId = str(FABIO.hasArXivId)
+_MLKG_Evidence = str(MLKG.Evidence)
+_MLKG_Extraction = str(MLKG.Extraction)
+_MLKG_Mention = str(MLKG.Mention)
+_MLKG_Statement = str(MLKG.Statement)
+_MLKG__NS = str(MLKG._NS)
+_MLKG_authorName = str(MLKG.authorName)
+_MLKG_category = str(MLKG.category)
+_MLKG_confidence = str(MLKG.confidence)
+_MLKG_denotes = str(MLKG.denotes)
+_MLKG_doi = str(MLKG.doi)
+_MLKG_evidence = str(MLKG.evidence)
+_MLKG_field = str(MLKG.field)
+_MLKG_hasCode = str(MLKG.hasCode)
+_MLKG_host = str(MLKG.host)
+_MLKG_kind = str(MLKG.kind)
+_MLKG_link = str(MLKG.link)
+_MLKG_mentionCount = str(MLKG.mentionCount)
+_MLKG_mentionType = str(MLKG.mentionType)
+_MLKG_metricName = str(MLKG.metricName)
+_MLKG_openAlexId = str(MLKG.openAlexId)
+_MLKG_paper = str(MLKG.paper)
+_MLKG_relationType = str(MLKG.relationType)
+_MLKG_reportedIn = str(MLKG.reportedIn)
+_MLKG_semanticScholarId = str(MLKG.semanticScholarId)
+_MLKG_sentenceBeginIndex = str(MLKG.sentenceBeginIndex)
+_MLKG_sentenceEndIndex = str(MLKG.sentenceEndIndex)
+_MLKG_sourceRecord = str(MLKG.sourceRecord)
+_MLKG_support = str(MLKG.support)
+_MLKG_text = str(MLKG.text)
+_MLKG_unit = str(MLKG.unit)
+_MLKG_value = str(MLKG.value)
+_MLKG_valueText = str(MLKG.valueText)
+_MLKG_year = str(MLKG.year)
+_NIF_Phrase = str(NIF.Phrase)
+_NIF_anchorOf = str(NIF.anchorOf)
+_NIF_beginIndex = str(NIF.beginIndex)
+_NIF_endIndex = str(NIF.endIndex)
+_PROV_Activity = str(PROV.Activity)
+_PROV_Entity = str(PROV.Entity)
+_PROV_wasDerivedFrom = str(PROV.wasDerivedFrom)
+_PROV_wasGeneratedBy = str(PROV.wasGeneratedBy)
+_RDF_Statement = str(RDF.Statement)
+_RDF_object = str(RDF.object)
+_RDF_predicate = str(RDF.predicate)
+_RDF_subject = str(RDF.subject)
+_RDFS_label = str(RDFS.label)
+_SDO_codeRepository = str(SDO.codeRepository)
+_SDO_mentions = str(SDO.mentions)
+_SDO_url = str(SDO.url)
+_SKOS_altLabel = str(SKOS.altLabel)
+_SKOS_prefLabel = str(SKOS.prefLabel)
+_VOID_Dataset = str(VOID.Dataset)
+_VOID_Linkset = str(VOID.Linkset)
+_VOID_classPartition = str(VOID.classPartition)
+_VOID_entities = str(VOID.entities)
+_VOID_linkPredicate = str(VOID.linkPredicate)
+_VOID_subset = str(VOID.subset)
+_VOID_triples = str(VOID.triples)
+_VOID_uriSpace = str(VOID.uriSpace)
+_VOID_vocabulary = str(VOID.vocabulary)
+_VOID_class = str(VOID["class"])
 
 # Characters XML 1.0 cannot carry at all (so RDF/XML cannot), plus lone surrogates (no UTF-8 form).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -77,6 +149,7 @@ def clean_text(text: str) -> str:
     return _ILLEGAL.sub("\ufffd", text)
 
 
+@lru_cache(maxsize=1 << 18)
 def quote_id(identifier: str) -> str:
     """Percent-encode a controlled id for use as one IRI path segment (any text gives a valid segment)."""
     return quote(identifier.encode("utf-8", "surrogatepass"), safe="")
@@ -112,6 +185,7 @@ def int_lit(n: int, datatype: str = _XSD_INTEGER) -> tuple[str, str]:
     return (str(int(n)), datatype)
 
 
+@lru_cache(maxsize=1 << 16, typed=True)
 def decimal_lexical(x: float | int | None) -> str | None:
     """Canonical ``xsd:decimal`` lexical form of ``x`` (as Oxigraph writes it), or None when not representable.
 
@@ -241,9 +315,8 @@ def _node_iri(g: KnowledgeGraph, mint: IriMinter, node_id: str) -> str | None:
 def _typed(s: str, kind: str, counts: _Counts) -> Iterator[RawTriple]:
     counts.subjects += 1
     counts.classes[kind] = counts.classes.get(kind, 0) + 1
-    yield (s, _RDF_TYPE, str(CLASSES[kind]))
-    for c in ALIGNED_TYPES[kind]:
-        yield (s, _RDF_TYPE, str(c))
+    for c in _TYPES[kind]:
+        yield (s, _RDF_TYPE, c)
 
 
 def _evidence_triples(g: KnowledgeGraph, mint: IriMinter, owner_iri: str, owner_id: str, evidence: Iterable[Any],
@@ -255,25 +328,25 @@ def _evidence_triples(g: KnowledgeGraph, mint: IriMinter, owner_iri: str, owner_
             continue
         seen.add(e)
         counts.subjects += 1
-        yield (owner_iri, str(MLKG.evidence), e)
-        yield (e, _RDF_TYPE, str(MLKG.Evidence))
-        yield (e, _RDF_TYPE, str(PROV.Entity))
-        yield (e, str(PROV.wasDerivedFrom), mint.paper(ev.paper))
-        yield (e, str(MLKG.field), lit(ev.field))
-        yield (e, str(NIF.beginIndex), int_lit(ev.start))
-        yield (e, str(NIF.endIndex), int_lit(ev.end))
-        yield (e, str(NIF.anchorOf), lit(ev.sentence))
+        yield (owner_iri, _MLKG_evidence, e)
+        yield (e, _RDF_TYPE, _MLKG_Evidence)
+        yield (e, _RDF_TYPE, _PROV_Entity)
+        yield (e, _PROV_wasDerivedFrom, mint.paper(ev.paper))
+        yield (e, _MLKG_field, lit(ev.field))
+        yield (e, _NIF_beginIndex, int_lit(ev.start))
+        yield (e, _NIF_endIndex, int_lit(ev.end))
+        yield (e, _NIF_anchorOf, lit(ev.sentence))
         x = mint.extractor(ev.extractor)
-        yield (e, str(PROV.wasGeneratedBy), x)
+        yield (e, _PROV_wasGeneratedBy, x)
         conf = decimal_lexical(ev.confidence)
         if conf is not None:
-            yield (e, str(MLKG.confidence), (conf, _XSD_DECIMAL))
+            yield (e, _MLKG_confidence, (conf, _XSD_DECIMAL))
         if x not in extractors:
             extractors.add(x)
             counts.subjects += 1
-            yield (x, _RDF_TYPE, str(MLKG.Extraction))
-            yield (x, _RDF_TYPE, str(PROV.Activity))
-            yield (x, str(RDFS.label), lit(ev.extractor))
+            yield (x, _RDF_TYPE, _MLKG_Extraction)
+            yield (x, _RDF_TYPE, _PROV_Activity)
+            yield (x, _RDFS_label, lit(ev.extractor))
 
 
 def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterator[RawTriple]:
@@ -282,34 +355,34 @@ def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
     for p in g.papers.values():
         s = mint.paper(p.id)
         yield from _typed(s, "Paper", counts)
-        yield (s, str(DCTERMS.identifier), lit(p.id))
-        yield (s, str(DCTERMS.title), lit(p.title or ""))
+        yield (s, _DCTERMS_identifier, lit(p.id))
+        yield (s, _DCTERMS_title, lit(p.title or ""))
         if p.abstract:
-            yield (s, str(DCTERMS.abstract), lit(p.abstract))
+            yield (s, _DCTERMS_abstract, lit(p.abstract))
         if p.text:
-            yield (s, str(MLKG.text), lit(p.text))
+            yield (s, _MLKG_text, lit(p.text))
         if p.date:
-            yield (s, str(DCTERMS.issued), date_literal(p.date))
+            yield (s, _DCTERMS_issued, date_literal(p.date))
         if p.year is not None and 0 <= int(p.year) <= 9999:
-            yield (s, str(MLKG.year), (f"{int(p.year):04d}", _XSD_GYEAR))
+            yield (s, _MLKG_year, (f"{int(p.year):04d}", _XSD_GYEAR))
         for a in dict.fromkeys(p.authors):
-            yield (s, str(MLKG.authorName), lit(a))
+            yield (s, _MLKG_authorName, lit(a))
         if p.url:
-            yield (s, str(SDO.url), (clean_text(p.url), _XSD_ANYURI))
+            yield (s, _SDO_url, (clean_text(p.url), _XSD_ANYURI))
         if p.doi:
-            yield (s, str(MLKG.doi), lit(p.doi))
+            yield (s, _MLKG_doi, lit(p.doi))
         if p.arxiv_id:
-            yield (s, str(FABIO.hasArXivId), lit(p.arxiv_id))
+            yield (s, _FABIO_hasArXivId, lit(p.arxiv_id))
         if p.s2_id:
-            yield (s, str(MLKG.semanticScholarId), lit(p.s2_id))
+            yield (s, _MLKG_semanticScholarId, lit(p.s2_id))
         if p.openalex_id:
-            yield (s, str(MLKG.openAlexId), lit(p.openalex_id))
+            yield (s, _MLKG_openAlexId, lit(p.openalex_id))
         for c in dict.fromkeys(p.categories):
-            yield (s, str(MLKG.category), lit(c))
+            yield (s, _MLKG_category, lit(c))
         for u in dict.fromkeys(p.links):
-            yield (s, str(MLKG.link), (clean_text(u), _XSD_ANYURI))
+            yield (s, _MLKG_link, (clean_text(u), _XSD_ANYURI))
         for src in dict.fromkeys(p.sources):
-            yield (s, str(MLKG.sourceRecord), lit(src))
+            yield (s, _MLKG_sourceRecord, lit(src))
     # -- entities ----------------------------------------------------------------------------------
     for e in g.entities.values():
         if e.type not in CLASSES:
@@ -317,16 +390,16 @@ def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
             continue
         s = mint.entity(e.id)
         yield from _typed(s, e.type, counts)
-        yield (s, str(DCTERMS.identifier), lit(e.id))
+        yield (s, _DCTERMS_identifier, lit(e.id))
         name = clean_text(e.name)
-        yield (s, str(SKOS.prefLabel), (name, _XSD_STRING))
+        yield (s, _SKOS_prefLabel, (name, _XSD_STRING))
         for a in dict.fromkeys(clean_text(a) for a in e.aliases):
             if a != name:
-                yield (s, str(SKOS.altLabel), (a, _XSD_STRING))
-        yield (s, str(MLKG.mentionCount), int_lit(e.mentions))
+                yield (s, _SKOS_altLabel, (a, _XSD_STRING))
+        yield (s, _MLKG_mentionCount, int_lit(e.mentions))
         for pid in dict.fromkeys(e.papers):
             if pid in g.papers:
-                yield (mint.paper(pid), str(SDO.mentions), s)
+                yield (mint.paper(pid), _SDO_mentions, s)
     # -- relations: direct triple + reified statement with evidence --------------------------------
     has_code: set[tuple[str, str]] = set()
     for r in g.relations.values():
@@ -345,28 +418,28 @@ def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
         yield (src, pred_s, dst)
         st = mint.statement(r.id)
         counts.subjects += 1
-        yield (st, _RDF_TYPE, str(MLKG.Statement))
-        yield (st, _RDF_TYPE, str(RDF.Statement))
-        yield (st, _RDF_TYPE, str(PROV.Entity))
-        yield (st, str(DCTERMS.identifier), lit(r.id))
-        yield (st, str(RDF.subject), src)
-        yield (st, str(RDF.predicate), pred_s)
-        yield (st, str(RDF.object), dst)
-        yield (st, str(MLKG.relationType), lit(r.type))
+        yield (st, _RDF_TYPE, _MLKG_Statement)
+        yield (st, _RDF_TYPE, _RDF_Statement)
+        yield (st, _RDF_TYPE, _PROV_Entity)
+        yield (st, _DCTERMS_identifier, lit(r.id))
+        yield (st, _RDF_subject, src)
+        yield (st, _RDF_predicate, pred_s)
+        yield (st, _RDF_object, dst)
+        yield (st, _MLKG_relationType, lit(r.type))
         conf = decimal_lexical(r.confidence)
         if conf is not None:
-            yield (st, str(MLKG.confidence), (conf, _XSD_DECIMAL))
-        yield (st, str(MLKG.support), int_lit(r.support))
+            yield (st, _MLKG_confidence, (conf, _XSD_DECIMAL))
+        yield (st, _MLKG_support, int_lit(r.support))
         for pid in sorted({ev.paper for ev in r.evidence}):
-            yield (st, str(PROV.wasDerivedFrom), mint.paper(pid))
+            yield (st, _PROV_wasDerivedFrom, mint.paper(pid))
         yield from _evidence_triples(g, mint, st, r.id, r.evidence, extractors, counts)
     # -- results -----------------------------------------------------------------------------------
     for res in g.results.values():
         s = mint.result(res.id)
         yield from _typed(s, "Result", counts)
-        yield (s, str(DCTERMS.identifier), lit(res.id))
+        yield (s, _DCTERMS_identifier, lit(res.id))
         if res.paper in g.papers:
-            yield (s, str(MLKG.reportedIn), mint.paper(res.paper))
+            yield (s, _MLKG_reportedIn, mint.paper(res.paper))
         for prop, eid in ((MLKG.model, res.model), (MLKG.dataset, res.dataset), (MLKG.metric, res.metric),
                           (MLKG.task, res.task)):
             if eid and eid in g.entities:
@@ -375,17 +448,17 @@ def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
                 log.warning("Result %r names the unknown entity %r; that link is left out of the RDF store.", res.id, eid)
         value = decimal_lexical(res.value)
         if value is not None:
-            yield (s, str(MLKG.value), (value, _XSD_DECIMAL))
+            yield (s, _MLKG_value, (value, _XSD_DECIMAL))
         elif res.value is not None:
             log.warning("Result %r has the value %r, which xsd:decimal cannot hold; only mlkg:valueText keeps it.",
                         res.id, res.value)
         if res.unit:
-            yield (s, str(MLKG.unit), lit(res.unit))
+            yield (s, _MLKG_unit, lit(res.unit))
         if res.value_text:
-            yield (s, str(MLKG.valueText), lit(res.value_text))
+            yield (s, _MLKG_valueText, lit(res.value_text))
         metric_name = g.entities[res.metric].name if res.metric in g.entities else (res.surface or {}).get("metric")
         if metric_name:
-            yield (s, str(MLKG.metricName), lit(metric_name))
+            yield (s, _MLKG_metricName, lit(metric_name))
         for key, prop in (("model", MLKG.surfaceModel), ("method", MLKG.surfaceModel), ("dataset", MLKG.surfaceDataset),
                           ("metric", MLKG.surfaceMetric), ("task", MLKG.surfaceTask)):
             v = (res.surface or {}).get(key)
@@ -396,13 +469,13 @@ def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
     for repo in g.repositories.values():
         s = mint.repository(repo.id)
         yield from _typed(s, "Repository", counts)
-        yield (s, str(DCTERMS.identifier), lit(repo.id))
-        yield (s, str(SDO.codeRepository), (clean_text(repo.url), _XSD_ANYURI))
-        yield (s, str(MLKG.host), lit(repo.host))
-        yield (s, str(MLKG.kind), lit(repo.kind))
+        yield (s, _DCTERMS_identifier, lit(repo.id))
+        yield (s, _SDO_codeRepository, (clean_text(repo.url), _XSD_ANYURI))
+        yield (s, _MLKG_host, lit(repo.host))
+        yield (s, _MLKG_kind, lit(repo.kind))
         for pid in dict.fromkeys(repo.papers):
             if pid in g.papers and (pid, repo.id) not in has_code:
-                yield (mint.paper(pid), str(MLKG.hasCode), s)
+                yield (mint.paper(pid), _MLKG_hasCode, s)
     # -- mentions ----------------------------------------------------------------------------------
     seen: set[str] = set()
     for m in g.mentions:
@@ -411,60 +484,60 @@ def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
             continue
         seen.add(s)
         counts.subjects += 1
-        yield (s, _RDF_TYPE, str(MLKG.Mention))
-        yield (s, _RDF_TYPE, str(NIF.Phrase))
-        yield (s, str(MLKG.paper), mint.paper(m.paper))
-        yield (s, str(MLKG.field), lit(m.field))
-        yield (s, str(NIF.beginIndex), int_lit(m.start))
-        yield (s, str(NIF.endIndex), int_lit(m.end))
-        yield (s, str(NIF.anchorOf), lit(m.text))
-        yield (s, str(MLKG.mentionType), lit(m.type))
-        yield (s, str(MLKG.sentenceBeginIndex), int_lit(m.sent_start))
-        yield (s, str(MLKG.sentenceEndIndex), int_lit(m.sent_end))
+        yield (s, _RDF_TYPE, _MLKG_Mention)
+        yield (s, _RDF_TYPE, _NIF_Phrase)
+        yield (s, _MLKG_paper, mint.paper(m.paper))
+        yield (s, _MLKG_field, lit(m.field))
+        yield (s, _NIF_beginIndex, int_lit(m.start))
+        yield (s, _NIF_endIndex, int_lit(m.end))
+        yield (s, _NIF_anchorOf, lit(m.text))
+        yield (s, _MLKG_mentionType, lit(m.type))
+        yield (s, _MLKG_sentenceBeginIndex, int_lit(m.sent_start))
+        yield (s, _MLKG_sentenceEndIndex, int_lit(m.sent_end))
         x = mint.extractor(m.source)
-        yield (s, str(PROV.wasGeneratedBy), x)
+        yield (s, _PROV_wasGeneratedBy, x)
         if x not in extractors:
             extractors.add(x)
             counts.subjects += 1
-            yield (x, _RDF_TYPE, str(MLKG.Extraction))
-            yield (x, _RDF_TYPE, str(PROV.Activity))
-            yield (x, str(RDFS.label), lit(m.source))
+            yield (x, _RDF_TYPE, _MLKG_Extraction)
+            yield (x, _RDF_TYPE, _PROV_Activity)
+            yield (x, _RDFS_label, lit(m.source))
         conf = decimal_lexical(m.confidence)
         if conf is not None:
-            yield (s, str(MLKG.confidence), (conf, _XSD_DECIMAL))
+            yield (s, _MLKG_confidence, (conf, _XSD_DECIMAL))
         if m.entity and m.entity in g.entities:
-            yield (s, str(MLKG.denotes), mint.entity(m.entity))
+            yield (s, _MLKG_denotes, mint.entity(m.entity))
 
 
 def _void_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterator[RawTriple]:
     """VoID/DCAT description of the data triples (it does not count itself)."""
     d = mint.void()
-    yield (d, _RDF_TYPE, str(VOID.Dataset))
-    yield (d, _RDF_TYPE, str(DCAT.Dataset))
-    yield (d, str(DCTERMS.title), lit("kg knowledge graph of machine-learning literature"))
-    yield (d, str(VOID.triples), int_lit(counts.triples))
-    yield (d, str(VOID.entities), int_lit(counts.subjects))
-    yield (d, str(VOID.uriSpace), lit(mint.base))
-    yield (d, str(VOID.vocabulary), str(MLKG._NS).rstrip("#"))
+    yield (d, _RDF_TYPE, _VOID_Dataset)
+    yield (d, _RDF_TYPE, _DCAT_Dataset)
+    yield (d, _DCTERMS_title, lit("kg knowledge graph of machine-learning literature"))
+    yield (d, _VOID_triples, int_lit(counts.triples))
+    yield (d, _VOID_entities, int_lit(counts.subjects))
+    yield (d, _VOID_uriSpace, lit(mint.base))
+    yield (d, _VOID_vocabulary, _MLKG__NS.rstrip("#"))
     for key, prop in (("created", DCTERMS.created), ("modified", DCTERMS.modified)):
         if g.meta.get(key):
             yield (d, str(prop), datetime_literal(str(g.meta[key])))
     for src in g.meta.get("inputs") or []:
-        yield (d, str(DCTERMS.source), lit(str(src.get("path", src)) if isinstance(src, dict) else str(src)))
+        yield (d, _DCTERMS_source, lit(str(src.get("path", src)) if isinstance(src, dict) else str(src)))
     if g.meta.get("kg_version"):
-        yield (d, str(DCTERMS.creator), lit(f"kg {g.meta['kg_version']}"))
+        yield (d, _DCTERMS_creator, lit(f"kg {g.meta['kg_version']}"))
     for kind, n in sorted(counts.classes.items()):
         part = mint.void("class/" + quote_id(kind))
-        yield (d, str(VOID.classPartition), part)
-        yield (part, str(VOID["class"]), str(CLASSES[kind]))
-        yield (part, str(VOID.entities), int_lit(n))
+        yield (d, _VOID_classPartition, part)
+        yield (part, _VOID_class, str(CLASSES[kind]))
+        yield (part, _VOID_entities, int_lit(n))
     for pred, n in sorted(counts.links.items()):
         local = pred.rsplit("#", 1)[-1]
         ls = mint.void("linkset/" + quote_id(local))
-        yield (d, str(VOID.subset), ls)
-        yield (ls, _RDF_TYPE, str(VOID.Linkset))
-        yield (ls, str(VOID.linkPredicate), pred)
-        yield (ls, str(VOID.triples), int_lit(n))
+        yield (d, _VOID_subset, ls)
+        yield (ls, _RDF_TYPE, _VOID_Linkset)
+        yield (ls, _VOID_linkPredicate, pred)
+        yield (ls, _VOID_triples, int_lit(n))
 
 
 # -- engine adapters ---------------------------------------------------------------------------------

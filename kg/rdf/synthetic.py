@@ -75,6 +75,8 @@ def synthetic_graph(n_papers: int = 200, *, seed: int = 0, hostile: bool = False
         # a few popular entities, a long tail: like real corpora
         return ids[min(int(rnd.paretovariate(1.2)) - 1, len(ids) - 1)]
 
+    ev_papers: dict[str, set[str]] = {}
+
     def add_rel(type_: str, src: str, dst: str, paper: str, sentence: str) -> None:
         rid = Relation.make_id(type_, src, dst)
         ev = Evidence(paper=paper, field="abstract", start=0, end=len(sentence), sentence=sentence,
@@ -83,9 +85,11 @@ def synthetic_graph(n_papers: int = 200, *, seed: int = 0, hostile: bool = False
         if r is None:
             g.relations[rid] = Relation(id=rid, type=type_, source=src, target=dst, evidence=[ev],
                                         confidence=ev.confidence, support=1)
-        elif all(e.paper != paper for e in r.evidence):
+            ev_papers[rid] = {paper}
+        elif paper not in ev_papers[rid]:
+            ev_papers[rid].add(paper)
             r.evidence.append(ev)
-            r.support = len({e.paper for e in r.evidence})
+            r.support = len(ev_papers[rid])
 
     for i in range(n_papers):
         pid = f"arxiv:{2000 + i // 10000:04d}.{i % 10000:05d}"
