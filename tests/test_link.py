@@ -382,3 +382,23 @@ def test_result_roles_repaired_from_the_sentence():
         "80.3%": ("DFN", "Cityscapes", "mean IOU"),
         "41.6": ("DFN", "COCO", "mAP"),
     }
+
+
+def test_title_name_proposal_and_improved_value():
+    papers, exs = corpus(
+        paper(
+            "p:s",
+            "[SVDNet|Model] for [Pedestrian Retrieval|Task]",
+            "On the [Market-1501|Dataset] dataset, [rank-1 accuracy|Metric] is improved from 73.8% to 82.3% for [ResNet-50|Model]. "
+            "We use a [1001-layer ResNet|Model] and [ResNet|Model].",
+            results=[
+                {"value_text": "73.8%", "method": "ResNet-50", "dataset": "Market-1501", "metric": "rank-1 accuracy"},
+                {"value_text": "82.3%", "method": "ResNet-50", "dataset": "Market-1501", "metric": "rank-1 accuracy"},
+            ],
+        )
+    )
+    g = link(papers, exs)
+    assert [r.target for r in _rels(g, "PROPOSES", "p:s")] == ["model:svdnet"]
+    rows = {r.value_text: r.surface["method"] for r in g.results.values()}
+    assert rows == {"73.8%": "ResNet-50", "82.3%": "SVDNet"}
+    assert _rels(g, "VARIANT_OF", _by_name(g, "1001-layer ResNet").id, _by_name(g, "ResNet").id)

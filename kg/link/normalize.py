@@ -71,6 +71,10 @@ _VERSION_SUFFIX = re.compile(
 )
 
 
+_DEPTH_PREFIX = re.compile(r"^\d+[\s\-]layers?[\s\-]+", re.I)
+_DEPTH_SUFFIX = re.compile(r"[\s\-(]+\d+[\s\-]layers?\)?$", re.I)
+
+
 @lru_cache(maxsize=262144)
 def clean_surface(text: str) -> str:
     """NFKC, unify dashes and quotes, drop control/bidi characters, trim edge punctuation and leading articles."""
@@ -210,6 +214,14 @@ def _variant_bases(text: str) -> tuple[str, ...]:
     """
     t = clean_surface(text)
     out: list[str] = []
+    # depth written around the name: "1001-layer ResNet", "Transformer-XL - 24 layers"
+    depth = _DEPTH_PREFIX.match(t) or _DEPTH_SUFFIX.search(t)
+    if depth:
+        t = (t[depth.end() :] if depth.start() == 0 else t[: depth.start()]).strip(" -_")
+        if len(re.sub(r"[^A-Za-z]", "", t)) >= 2:
+            out.append(t)
+        else:
+            return ()
     for _ in range(4):
         m = _VERSION_SUFFIX.search(t)
         if not m or m.start() == 0:

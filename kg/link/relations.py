@@ -13,7 +13,7 @@ from typing import Iterable
 
 from kg.graph.model import RELATION_TYPES, Entity, Evidence, Mention, Relation
 from kg.link.context import PaperContext
-from kg.link.normalize import clean_surface, is_generic, is_named, match_key, variant_bases
+from kg.link.normalize import clean_surface, is_generic, is_named, is_proper_name, match_key, variant_bases
 
 #: evidence kept per relation (support still counts every paper)
 MAX_EVIDENCE = 10
@@ -27,6 +27,8 @@ _PROPOSE = re.compile(
     re.I,
 )
 _NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|namely|denoted(?: as)?|abbreviated as|i\.e\.,?)\s*[\"'“]?\s*$|[,:(]\s*(?:the\s+|a\s+|an\s+)?[\"'“]?$", re.I)
+_NAMING_WORD = re.compile(r"(?:called|named|dubbed|termed|coined)\s*[\"'“]?\s*$", re.I)
+_TITLE_NAME_NEXT = re.compile(r"\s+(?:for|in|:|-|–|—|via|towards?)\s", re.I)
 _NOVEL = re.compile(r"\b(?:a|an|the first|novel|new)\b", re.I)
 _OUTPERFORM = re.compile(
     r"\b(?:outperform\w*|surpass\w*|beat(?:s|ing)?|exceed\w*|improv\w* (?:over|upon)|(?:is|are|being|performs?) (?:\w+ )?(?:better|superior|faster|stronger) (?:than|to)|better than|superior to)\b",
@@ -141,6 +143,13 @@ def find_proposals(ctx: PaperContext, entities: dict[str, Entity]) -> list[tuple
             if m.entity and m.field == "title" and m.start < span[1] and span[0] < m.end:
                 if match_key(m.text) == match_key(ctx.texts["title"][span[0] : span[1]]):
                     out.append((m.entity, ctx.evidence("title", (0, len(ctx.texts["title"])), "rule:title_prefix", 0.9)))
+    else:
+        # "SVDNet for Pedestrian Retrieval", "UNet++ - a nested U-Net": a name opening the title
+        title = ctx.texts.get("title", "")
+        for m in ctx.mentions:
+            if m.entity and m.field == "title" and m.start == len(title) - len(title.lstrip()) and is_proper_name(m.text):
+                if entities[m.entity].type in ("Model", "Method", "Dataset") and _TITLE_NAME_NEXT.match(title, m.end):
+                    out.append((m.entity, ctx.evidence("title", (0, len(title)), "rule:title_prefix", 0.85)))
     for (fld, s, e), ms in ctx.by_sentence().items():
         if fld == "title":
             continue
@@ -157,7 +166,7 @@ def find_proposals(ctx: PaperContext, entities: dict[str, Entity]) -> list[tuple
                 etype = entities[m.entity].type
                 # mid-sentence, a capitalised word is a name ("a new simple network architecture, the Transformer")
                 named = is_named(m.text) or m.text[:1].isupper()
-                if _NAMING.search(gap) and named and len(gap) <= 120:
+                if _NAMING.search(gap) and named and len(gap) <= 120 and (etype in ("Model", "Method", "Dataset") or _NAMING_WORD.search(gap)):
                     best = (0.9, m)
                     break
                 if named and etype in ("Model", "Method", "Dataset") and len(gap) <= 100 and (best is None or best[0] < 0.8):
@@ -177,7 +186,9 @@ def paper_rules(ctx: PaperContext, entities: dict[str, Entity], rb: RelationBuil
     for eid, ev in proposals:
         rb.add("PROPOSES", ctx.id, eid, ev)
         conf[eid] = max(conf.get(eid, 0.0), ev.confidence)
-    proposed = sorted(conf, key=lambda k: (-conf[k], k))
+    # the name in the title first: it is what the paper is about ("SVDNet for Pedestrian Retrieval")
+    in_title = {eid for eid, ev in proposals if ev.extractor == "rule:title_prefix"}
+    proposed = sorted(conf, key=lambda k: (k not in in_title, -conf[k], k))
     proposed_set = set(proposed)
 
     paper_rel = {"Dataset": "EVALUATES_ON", "Task": "ADDRESSES", "Metric": "REPORTS", "Model": "USES", "Method": "USES"}
