@@ -388,3 +388,30 @@ def test_views_of_a_real_build(request, tmp_path):
     pid = sorted(r.source for r in g.relations.values() if r.source in g.papers)[0]
     pv = render_view(d, None, paper=pid)
     assert pv.payload["nodes"][0]["id"] == pid and pv.nodes >= 2
+
+
+def test_pages_are_identical_across_processes(tmp_path):
+    """Hash randomisation must not leak into a page: two interpreters with different PYTHONHASHSEED agree."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, sys\n"
+        "from kg.viz import render_view\n"
+        "from kg.viz.synthetic import hostile_graph, synthetic_graph\n"
+        "g = hostile_graph()\n"
+        "pages = [render_view(g, None, entity='ImageNet', depth=2).html, render_view(g, None, paper='2401.00001').html,\n"
+        "         render_view(synthetic_graph(700, 150, seed=5), None, top=600).html]\n"
+        "print(' '.join(hashlib.sha1(p.encode('utf-8')).hexdigest() for p in pages))\n"
+    )
+    outs = []
+    for seed in ("1", "4242"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+        assert run.returncode == 0, run.stderr
+        outs.append(run.stdout.strip())
+    assert outs[0] == outs[1] and len(outs[0].split()) == 3
+    here = render_view(hostile_graph(), None, entity="ImageNet", depth=2).html
+    assert hashlib.sha1(here.encode("utf-8")).hexdigest() == outs[0].split()[0]

@@ -104,7 +104,7 @@ def synthetic_graph(n_entities: int = 2000, n_papers: int = 400, *, seed: int = 
     # entity-entity co-mentions, preferring already connected entities so that degrees spread like real graphs
     for i, eid in enumerate(eids[1:], start=1):
         k = 1 + int(rnd.random() * extra_relations * 2)
-        for other in set(rnd.choices(eids[:i], weights=weights[:i], k=k)):
+        for other in sorted(set(rnd.choices(eids[:i], weights=weights[:i], k=k))):
             r = _rel("CO_MENTIONED", eid, other, [Evidence(g.entities[eid].papers[0], "abstract", 0, 10, "co-mentioned", "synthetic")],
                      support=1 + rnd.randrange(3))
             g.relations[r.id] = r
