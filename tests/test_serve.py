@@ -768,7 +768,11 @@ def test_rebuilt_directory_is_picked_up_while_serving(tmp_path):
         save_graph(g, tmp_path)
         write_rdf(g, tmp_path)
         write_cypher(g, tmp_path)
-        assert c.get("/api/stats").json()["entities"]["Dataset"] == 2
+        # the new graph is read in the background while the old one keeps answering
+        deadline = time.monotonic() + 20
+        while c.get("/api/stats").json()["entities"]["Dataset"] != 2:
+            assert time.monotonic() < deadline, "the rebuilt graph was not picked up"
+            time.sleep(0.1)
         assert c.get("/api/search", params={"q": "ms coco"}).json()["entities"][0]["id"] == "dataset:coco"
         assert c.get("/sparql", params=q, headers={"Accept": "application/json"}).json()["results"]["bindings"][0]["n"]["value"] == "2"
         r = c.post("/cypher", json={"query": "MATCH (d:Dataset) RETURN count(d) AS n"})

@@ -279,7 +279,7 @@ async def home(request: Request) -> Response:
 async def search(request: Request) -> Response:
     idx = _svc(request).index()
     q = request.query_params.get("q", "")[:500]
-    found = search_nodes(idx, q)
+    found = await asyncio.to_thread(search_nodes, idx, q)
     if wants_json(request):
         return JSONResponse({"query": q, **found})
     # one exact hit: straight to its page, like a look-up should
@@ -296,7 +296,7 @@ async def api_search(request: Request) -> Response:
         limit = max(1, min(50, int(request.query_params.get("limit", "10"))))
     except ValueError:
         limit = 10
-    return JSONResponse({"query": q, **search_nodes(idx, q, limit=limit)})
+    return JSONResponse({"query": q, **await asyncio.to_thread(search_nodes, idx, q, limit)})
 
 
 async def api_stats(request: Request) -> Response:
@@ -470,10 +470,11 @@ async def resolve_iri(request: Request) -> Response:
         if node is None:  # statements' evidence, mentions, extractors, the VoID description: their triples
             return await _describe_page(request, svc, iri, None)
         kind, node_id = node
+        # graph walks (views, relations) take a while on big graphs: off the event loop
         if kind == "entity":
-            page = entity_page(request, idx, node_id)
+            page = await asyncio.to_thread(entity_page, request, idx, node_id)
         elif kind == "paper":
-            page = paper_page(request, idx, node_id)
+            page = await asyncio.to_thread(paper_page, request, idx, node_id)
         else:
             page = await _describe_page(request, svc, iri, node)
         page.headers["Vary"] = "Accept"

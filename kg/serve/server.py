@@ -35,6 +35,7 @@ def uvicorn_config(app: Any, host: str, port: int, max_request_bytes: int, log_l
         # h11's plain 400, so a hostile client can never make the server buffer more than this.
         h11_max_incomplete_event_size=max(64 * 1024, 2 * max_request_bytes + 16 * 1024),
         server_header=False,
+        limit_concurrency=128,  # connections beyond this get 503 instead of piling up on two cores
         proxy_headers=False,
         lifespan="off",
         timeout_graceful_shutdown=5,

@@ -172,6 +172,7 @@ class GraphService:
             )
         self._lock = threading.Lock()
         self._index: GraphIndex | None = None
+        self._loading: str | None = None  #: graph version being loaded in the background
         self._semaphore: asyncio.Semaphore | None = None
         self.index()  # fail at start-up, not on the first request
 
@@ -186,26 +187,51 @@ class GraphService:
         return f"{target}:{st.st_mtime_ns}"
 
     def index(self) -> GraphIndex:
-        """The current graph index, reloaded when a build has swapped in a new graph."""
+        """The current graph index.
+
+        When a build swaps in a new graph, the new index is made in a background thread while requests keep being
+        answered from the previous one (reading a large graph takes seconds); only the very first load blocks.
+        """
         version = self._graph_version()
         idx = self._index
         if idx is not None and idx.version == version:
             return idx
-        with self._lock:
-            if self._index is not None and self._index.version == version:
+        if idx is None:
+            with self._lock:
+                if self._index is None:
+                    self._index = self._load(version)
                 return self._index
-            graph = load_graph(self.build_dir)
-            recorded = graph.meta.get("base_iri") or DEFAULT_BASE_IRI
-            base = self.config.base_iri or recorded
-            if base != recorded:
-                log.warning(
-                    "The build's IRIs use the base %s; the server presents them under %s in its pages and linked-data "
-                    "documents, but SPARQL and Cypher answers keep the IRIs the build holds. Rebuild with "
-                    "`kg build ... --base-iri %s` to make them agree.", recorded, base, base,
-                )
-            self._index = GraphIndex.build(graph, base, version, store_base=recorded)
-            log.info("serving %s: %d papers, %d entities", self.build_dir, len(graph.papers), len(graph.entities))
-            return self._index
+        with self._lock:
+            if self._loading != version:
+                self._loading = version
+                threading.Thread(target=self._reload, args=(version,), daemon=True, name="kg-serve-reload").start()
+        return idx
+
+    def _reload(self, version: str) -> None:
+        try:
+            new = self._load(version)
+        except Exception as exc:  # a half-written or broken build: keep serving the previous graph
+            log.warning("kept serving the previous graph: the new one in %s cannot be read: %s", self.build_dir, exc)
+            with self._lock:
+                self._loading = None
+            return
+        with self._lock:
+            self._index = new
+            self._loading = None
+
+    def _load(self, version: str) -> GraphIndex:
+        graph = load_graph(self.build_dir)
+        recorded = graph.meta.get("base_iri") or DEFAULT_BASE_IRI
+        base = self.config.base_iri or recorded
+        if base != recorded:
+            log.warning(
+                "The build's IRIs use the base %s; the server presents them under %s in its pages and linked-data "
+                "documents, but SPARQL and Cypher answers keep the IRIs the build holds. Rebuild with "
+                "`kg build ... --base-iri %s` to make them agree.", recorded, base, base,
+            )
+        idx = GraphIndex.build(graph, base, version, store_base=recorded)
+        log.info("serving %s: %d papers, %d entities", self.build_dir, len(graph.papers), len(graph.entities))
+        return idx
 
     @property
     def graph(self) -> KnowledgeGraph:
