@@ -402,3 +402,16 @@ def test_title_name_proposal_and_improved_value():
     rows = {r.value_text: r.surface["method"] for r in g.results.values()}
     assert rows == {"73.8%": "ResNet-50", "82.3%": "SVDNet"}
     assert _rels(g, "VARIANT_OF", _by_name(g, "1001-layer ResNet").id, _by_name(g, "ResNet").id)
+
+
+def test_generic_words_stay_unlinked_and_types_other_than_model_method_keep_theirs():
+    papers, exs = corpus(
+        paper("p:g", "T", "Our method beats the [SOTA|Model] and [state-of-the-art|Method] on [large language models|Task]. "
+                          "[large language models|Method] ([LLMs|Method]) are big. [Large language models|Method] too."),
+    )
+    g = link(papers, exs)
+    assert {m.text: m.entity for m in g.mentions if m.text in ("SOTA", "state-of-the-art")} == {"SOTA": None, "state-of-the-art": None}
+    task = [m for m in g.mentions if m.type == "Task"]
+    assert len(task) == 1 and g.entities[task[0].entity].type == "Task"
+    _check = [e for e in g.entities.values() if e.type == "Method"]
+    assert len(_check) == 1 and _check[0].mentions == 3

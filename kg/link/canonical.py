@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from kg.extract.document import Abbreviation
 from kg.graph.model import Entity, KnowledgeGraph, Mention, stable_hash
-from kg.link.normalize import _singular_word, clean_surface, digits_of, is_named, match_key, normal_form, slug
+from kg.link.normalize import NON_ENTITY_KEYS, _singular_word, clean_surface, digits_of, is_named, match_key, normal_form, slug
 
 #: rapidfuzz ``ratio`` (0-100) from which two descriptive keys of one type merge; measured by benchmarks/eval_link.py
 FUZZY_THRESHOLD = 94.0
@@ -204,7 +204,8 @@ class Canonicaliser:
         resolved: list[tuple[Mention, str, str, str, str | None]] = []
         for m in mentions:
             key, rule, detail, long = self._resolve(m, m.type)
-            if not key:
+            if not key or key in NON_ENTITY_KEYS:
+                # "SoTA", "baselines", "our model": words about systems, not systems (left unlinked)
                 m.entity = None
                 continue
             resolved.append((m, key, rule, detail, long))
@@ -227,7 +228,7 @@ class Canonicaliser:
 
         nodes: dict[tuple[str, str], _Node] = {}
         for m, key, rule, detail, long in resolved:
-            if key in settled and settled[key] != m.type:
+            if m.type in ("Model", "Method") and key in settled and settled[key] != m.type:
                 detail = f"{detail}; typed {m.type} here, {settled[key]} by majority ({dict(sorted(votes[key].items()))})"
                 m.type = settled[key]
             node = nodes.get((m.type, key))

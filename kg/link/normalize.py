@@ -236,6 +236,12 @@ def _variant_bases(text: str) -> tuple[str, ...]:
 
 
 
+#: keys that never become entities: they stand for whatever system the sentence compares against
+NON_ENTITY_KEYS = frozenset(
+    "stateoftheart sota stateofart baseline ourmodel ourmethod ourapproach oursystem previousstateoftheart priorwork "
+    "bestmodel existingmethod previousmethod previousapproach".split()
+)
+
 #: keys of words that name no particular system ("SoTA", "our model", "baselines")
 GENERIC_KEYS = frozenset(
     "stateoftheart sota stateofart baseline ensemble model system approach method network framework singlemodel "
