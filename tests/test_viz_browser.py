@@ -103,7 +103,7 @@ class Opened:
     def hover(self, x: float, y: float) -> str:
         self.page.mouse.move(x - 40, y - 40)
         self.page.mouse.move(x, y, steps=4)
-        self.page.wait_for_selector(".kg-tooltip:not([hidden])", timeout=5000)
+        self.page.wait_for_selector(".kg-tooltip:not([hidden])", timeout=15000)
         return self.js("document.querySelector('.kg-tooltip').textContent")
 
     def shot(self, name: str) -> Path:
