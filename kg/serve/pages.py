@@ -233,10 +233,11 @@ def relation_rows(idx: GraphIndex, node_id: str, limit: int = MAX_LIST) -> list[
     return rows[:limit]
 
 
-def result_rows(idx: GraphIndex, node_id: str) -> list[dict[str, Any]]:
+def result_rows(idx: GraphIndex, node_id: str, limit: int = MAX_LIST) -> list[dict[str, Any]]:
+    """The results naming ``node_id`` (at most ``limit``, best supported datasets and metrics first)."""
     g = idx.graph
     rows = []
-    for rid in idx.results_by_node.get(node_id, []):
+    for rid in sorted(idx.results_by_node.get(node_id, []))[: limit * 4]:
         res = g.results[rid]
         surf = res.surface or {}
 
@@ -253,7 +254,7 @@ def result_rows(idx: GraphIndex, node_id: str) -> list[dict[str, Any]]:
             "unit": "" if not res.unit or (res.value_text or "").rstrip().endswith(res.unit) else res.unit, "sentence": res.evidence[0].sentence if res.evidence else "",
         })
     rows.sort(key=lambda r: (r["dataset"]["label"] if r["dataset"] else "", r["metric"]["label"] if r["metric"] else "", r["id"]))
-    return rows
+    return rows[:limit]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -334,7 +335,8 @@ def entity_page(request: Request, idx: GraphIndex, eid: str) -> Response:
         request, "entity.html", title=f"{e.name} ({e.type})", e=e, iri=idx.public_iri(idx.node_to_iri.get(eid, "")),
         papers=papers, more_papers=max(0, len(e.papers) - MAX_LIST), relations=relation_rows(idx, eid),
         n_relations=len(idx.relations_by_node.get(eid, [])),
-        results=result_rows(idx, eid), view=_view_fragment(idx, "entity", eid), rdf_links=_rdf_links(request),
+        results=result_rows(idx, eid), n_results=len(idx.results_by_node.get(eid, [])),
+        view=_view_fragment(idx, "entity", eid), rdf_links=_rdf_links(request),
     )
 
 
