@@ -415,3 +415,9 @@ def test_generic_words_stay_unlinked_and_types_other_than_model_method_keep_thei
     assert len(task) == 1 and g.entities[task[0].entity].type == "Task"
     _check = [e for e in g.entities.values() if e.type == "Method"]
     assert len(_check) == 1 and _check[0].mentions == 3
+
+
+def test_names_with_years_become_datasets_but_not_venues():
+    g = link(*corpus(paper("p:y", "T", "We test on BRATS 2015 and WMT 2014, as published at ICLR 2024, with [U-Net|Model].")))
+    ds = sorted((m.text, m.source) for m in g.mentions if m.type == "Dataset")
+    assert ds == [("BRATS 2015", "link:name_year"), ("WMT 2014", "link:name_year")]

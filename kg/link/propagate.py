@@ -30,6 +30,11 @@ _DATASET_AFTER = re.compile(
 _DERIVED_PREFIX = re.compile(r"(?:mini|tiny|super|sub|small)[\-_]?", re.I)
 _DERIVED_SUFFIX = re.compile(r"[\-_](?:\d+[kKmM]?|C|LT|R|A|O|v\d+|V\d+|Sketch|Lite|Full|Extended)$")
 _YEAR_NAME = re.compile(r"^[A-Z][A-Za-z\-\s]*[A-Za-z][\s\-]?(?:19|20)\d\d$")
+_NAME_YEAR = re.compile(r"(?<![\w\-])(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*)(?:\s[A-Z]{2,})?[\s\-'’]{1,2}(?:19[5-9]\d|20[0-4]\d)(?![\w\-])")
+_VENUE = re.compile(
+    r"(?:ICLR|NeurIPS|NIPS|ICML|CVPR|ICCV|ECCV|ACL|EMNLP|NAACL|EACL|AAAI|IJCAI|KDD|SIGIR|WWW|COLING|LREC|ICASSP|WACV|"
+    r"BMVC|MICCAI|TPAMI|IEEE|ACM|SIGGRAPH|CoRL|RSS|ICRA|IROS|UAI|AISTATS|COLT|MLSys|OSDI|USENIX|arXiv|GPT|COVID)\b"
+)
 _NOT_PROPAGATED = re.compile(r"^(?:\d+[A-Za-z]?|[A-Z]{1,2}s?|[a-z]+)$")
 
 
@@ -103,8 +108,6 @@ def propagate(ctxs: list[PaperContext]) -> int:
             if (is_named(m.text) or " " in m.text.strip()) and len(m.text) >= 3 and not _NOT_PROPAGATED.match(m.text):
                 local_votes[m.text][m.type] += 1
         local = {s: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for s, v in local_votes.items()}
-        if not local and not corpus:
-            continue
         first_words = corpus_first | {w.split()[0] for w in local}
         new: list[Mention] = []
         for fld in FIELDS:
@@ -122,6 +125,14 @@ def propagate(ctxs: list[PaperContext]) -> int:
                 covered[s:e] = b"\x01" * (e - s)
                 ss, se = ctx.sentence_of(fld, s)
                 new.append(Mention(ctx.id, fld, s, e, surface, type_, ss, se, source="link:propagated", confidence=0.7))
+            # "BRATS 2015", "WMT 2014", "CoNLL-2003": a name in capitals with a year is a dataset or a shared task
+            for ym in _NAME_YEAR.finditer(text):
+                s, e = ym.span()
+                if covered.find(1, s, e) >= 0 or _VENUE.match(ym.group()):
+                    continue
+                covered[s:e] = b"\x01" * (e - s)
+                ss, se = ctx.sentence_of(fld, s)
+                new.append(Mention(ctx.id, fld, s, e, ym.group(), "Dataset", ss, se, source="link:name_year", confidence=0.6))
         if new:
             added += len(new)
             ctx.mentions = sorted(ctx.mentions + new, key=lambda m: (FIELDS.index(m.field), m.start, m.end, m.type))
