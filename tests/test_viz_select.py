@@ -221,6 +221,14 @@ def test_rows_relation_values_and_type_literals(g):
     assert rows_to_subgraph(g, [{"p": P0, "t": "REPORTS", "e": "BERT-X"}]).relations == []
 
 
+def test_rows_of_single_nodes_show_their_relations(g):
+    sub = rows_to_subgraph(g, [{"m": "BERT-X"}, {"m": "ResNet-50"}, {"m": "ImageNet"}], ["m"])
+    assert sub.nodes == ["model:bert-x", "model:resnet", "dataset:imagenet"]
+    assert sub.relations == sorted([rel_id(g, "OUTPERFORMS", "model:bert-x", "model:resnet"),
+                                    rel_id(g, "EVALUATED_ON", "model:bert-x", "dataset:imagenet")])
+    assert sub.extra_edges == []
+
+
 def test_rows_with_no_node_and_truncation(g, caplog):
     with pytest.raises(QueryError, match=r"no value names a paper, entity.*columns: x"):
         rows_to_subgraph(g, [{"x": 1}, {"x": "zzz"}], ["x"])

@@ -22,7 +22,8 @@ Edges: for every pair of nodes of one row, the graph relations between them (eit
 literal of the row is a relation type (``USES``, or a predicate IRI like ``mlkg:evaluatesOn``), only relations of
 that type. A pair of nodes adjacent in column
 order with no such relation gets a dashed *query* edge labelled ``column -> column``, so that "pairs in a row" are
-always visible. Rows are read in order and nodes keep their first-seen order; at most ``max_nodes`` nodes are kept
+always visible. When no row names more than one node (``SELECT ?model``), the graph relations among all the named
+nodes are drawn instead, so that a list of nodes still shows how they relate. Rows are read in order and nodes keep their first-seen order; at most ``max_nodes`` nodes are kept
 (a warning says how many were left out).
 """
 
@@ -39,7 +40,7 @@ from urllib.parse import unquote
 
 from kg.errors import QueryError
 from kg.graph.model import RELATION_TYPES, KnowledgeGraph
-from kg.viz.select import ExtraEdge, Subgraph, has_node, result_edges
+from kg.viz.select import ExtraEdge, Subgraph, has_node, relations_among, result_edges
 
 log = logging.getLogger(__name__)
 
@@ -261,6 +262,7 @@ def rows_to_subgraph(
     extra: dict[tuple[str, str], ExtraEdge] = {}
     notes: dict[str, list[str]] = defaultdict(list)
     dropped: set[str] = set()
+    paired = False  #: some row named two nodes or a relation
     pair_rels: dict[frozenset[str], list[str]] = defaultdict(list)
     for rid, r in graph.relations.items():
         pair_rels[frozenset((r.source, r.target))].append(rid)
@@ -292,6 +294,7 @@ def rows_to_subgraph(
             elif res.literal is not None:
                 literals.append((col, res.literal))
         kept = [(n, c) for n, c in row_nodes if admit(n)]
+        paired = paired or len(row_nodes) > 1 or bool(row_rels)
         keep = {n for n, _ in kept}
         for rid in row_rels:
             r = graph.relations[rid]
@@ -327,6 +330,9 @@ def rows_to_subgraph(
             "the query named %d more node(s) than the view keeps (%d); raise --top to see them", len(dropped), max_nodes
         )
         title = f"{title} (first {max_nodes} nodes; {len(dropped)} more not shown)"
+    if not paired:
+        # every row named one node (a list of models, say): show how those nodes relate to each other
+        rels.update(relations_among(graph, nodes))
     edges = list(extra.values()) + [e for e in result_edges(graph, nodes)]
     return Subgraph(
         nodes=nodes,
