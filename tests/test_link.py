@@ -421,3 +421,9 @@ def test_names_with_years_become_datasets_but_not_venues():
     g = link(*corpus(paper("p:y", "T", "We test on BRATS 2015 and WMT 2014, as published at ICLR 2024, with [U-Net|Model].")))
     ds = sorted((m.text, m.source) for m in g.mentions if m.type == "Dataset")
     assert ds == [("BRATS 2015", "link:name_year"), ("WMT 2014", "link:name_year")]
+
+
+def test_dataset_cues_after_a_name():
+    g = link(*corpus(paper("p:b", "T", "On [BRATS|Model] 2015 and the [BRATS|Model] test dataset, [U-Net|Model] 2 wins.")))
+    assert [m.type for m in g.mentions if m.text == "BRATS"] == ["Dataset", "Dataset"]
+    assert [m.type for m in g.mentions if m.text == "U-Net"] == ["Model"]

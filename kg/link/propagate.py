@@ -24,7 +24,8 @@ MAX_NGRAM = 6
 _TOKEN = re.compile(r"\S+")
 _EDGE = "\"'.,;:!?()[]{}"
 _DATASET_AFTER = re.compile(
-    r"^\s*(?:dataset|data set|benchmark|corpus|corpora|test set|test-dev|testbed|challenge|database|cloze test|leaderboard)\b",
+    r"^(?:\s*(?:(?:test|training|train|validation|evaluation)\s+)?(?:dataset|data set|benchmark|corpus|corpora|test set|test-dev|"
+    r"testbed|challenge|database|cloze test|leaderboard)\b|[\s\-](?:19[5-9]\d|20[0-4]\d)\b)",
     re.I,
 )
 _DERIVED_PREFIX = re.compile(r"(?:mini|tiny|super|sub|small)[\-_]?", re.I)
