@@ -26,7 +26,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kg.errors import KGError
-from kg.serve import pages
+from kg.serve import downloads, linked_data, named, pages, views
 from kg.serve.conneg import best_match
 from kg.serve.middleware import RequestLimits, SecurityHeaders, read_body
 from kg.serve.responses import error_text, json_error, rdf_prefixes, rows_response, status_of, text_error
@@ -175,14 +175,14 @@ def create_app(
         Route("/api/stats", pages.api_stats, methods=["GET", "HEAD"]),
         Route("/sparql", sparql_endpoint, methods=["GET", "POST", "HEAD"]),
         Route("/cypher", cypher_endpoint, methods=["GET", "POST", "HEAD"]),
-        Route("/queries", pages.queries_list, methods=["GET", "HEAD"]),
-        Route("/queries/{name}", pages.run_named_query, methods=["GET", "HEAD"]),
-        Route("/downloads", pages.downloads, methods=["GET", "HEAD"]),
-        Route("/downloads/{fmt}", pages.download_file, methods=["GET", "HEAD"]),
-        Route("/view/{kind}/{node_id:path}", pages.view_page, methods=["GET", "HEAD"]),
-        Route("/view-assets/{name}", pages.view_asset, methods=["GET", "HEAD"]),
+        Route("/queries", named.queries_list, methods=["GET", "HEAD"]),
+        Route("/queries/{name}", named.run_named_query, methods=["GET", "HEAD"]),
+        Route("/downloads", downloads.downloads, methods=["GET", "HEAD"]),
+        Route("/downloads/{fmt}", downloads.download_file, methods=["GET", "HEAD"]),
+        Route("/view/{kind}/{node_id:path}", views.view_page, methods=["GET", "HEAD"]),
+        Route("/view-assets/{name}", views.view_asset, methods=["GET", "HEAD"]),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
-        Route("/{rest:path}", pages.resolve_iri, methods=["GET", "HEAD"]),
+        Route("/{rest:path}", linked_data.resolve_iri, methods=["GET", "HEAD"]),
     ]
     middleware = [
         Middleware(RequestLimits, max_bytes=config.max_request_bytes),
