@@ -57,16 +57,21 @@ def _derived_from(text: str, datasets: frozenset[str]) -> bool:
 
 
 def retype_by_context(ctx: PaperContext, datasets: frozenset[str] = frozenset()) -> None:
-    """Model/Method mentions that the text calls a dataset become Dataset mentions (in place): followed by
-    "dataset"/"benchmark"/..., named with a year ("VOT-2018"), or one word built on a dataset name of the corpus
-    ("miniImageNet", "Tiny-ImageNet", "ImageNet-1k")."""
+    """Mentions that the text calls a dataset become Dataset mentions (in place).
+
+    Model/Method mentions followed by "dataset"/"benchmark"/a year, named with a year ("VOT-2018"), one word built
+    on a dataset name of the corpus ("miniImageNet", "ImageNet-1k"), or ending with one ("image-based
+    Market1501").
+    """
     for m in ctx.mentions:
         if m.type not in ("Model", "Method"):
             continue
         text = ctx.texts.get(m.field, "")
         derived = _derived_from(m.text, datasets)
+        last = m.text.rsplit(None, 1)[-1] if " " in m.text.strip() else ""
+        ends_with_dataset = bool(last) and last in datasets and m.text.split()[0][:1].islower()
         cue = is_named(m.text) and _DATASET_AFTER.match(text[m.end : m.end + 30])
-        if cue or _YEAR_NAME.match(m.text) or derived:
+        if cue or _YEAR_NAME.match(m.text) or derived or ends_with_dataset:
             m.type = "Dataset"
             m.source = f"{m.source}+link:type_context"
 
