@@ -382,8 +382,7 @@ def test_cli_view(build_dir, tmp_path):
 
 
 def test_views_of_a_real_build(request, tmp_path):
-    """The lead's build of the bundled sample, once kg.build exists (skipped before)."""
-    pytest.importorskip("kg.build", reason="kg.build (the build orchestrator) is not in this checkout yet")
+    """Overview, ego and paper views of the lead's build of the bundled sample."""
     d = request.getfixturevalue("sample_graph_dir")
     g = load_graph(d)
     res = render_view(d, tmp_path / "overview.html", png=tmp_path / "overview.png")
