@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 
 import pytest
 from test_link_helpers import corpus, paper
@@ -438,3 +439,13 @@ def test_method_spans_naming_datasets():
     typed = {m.text: m.type for m in g.mentions}
     assert typed["ILSVRC 2015 classification task"] == "Task" and typed["image-based Market1501"] == "Dataset"
     assert typed["semantic role labeling"] == "Task"
+
+
+def test_nasty_text_is_data():
+    nasty = ["<script>alert(1)</script>", "GAN\x00s", "BERT\ud800", "\u202eRTL-Net", "x" * 10000, "C++", "日本語モデル", "'; DROP"]
+    abstract = " and ".join(f"[{t}|Model]" for t in nasty) + ". See http://[::1 and https://github.com/a/b)."
+    g = link(*corpus(paper("p:n", "T", abstract, links=["http://[::1", "http://[a.b/x", "https://github.com/a/b).", "javascript:alert(1)", "https://x.org/\x00"])))
+    for e in g.entities.values():
+        assert re.fullmatch(r"model:[a-z0-9\-]+", e.id), e.id
+    assert len(g.entities) == len(nasty)
+    assert [r.url for r in g.repositories.values()] == ["https://github.com/a/b"]

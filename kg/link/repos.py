@@ -18,7 +18,12 @@ def clean_url(url: str) -> str | None:
     u = (url or "").strip().rstrip(_TRAIL)
     while u.endswith(")") and u.count("(") < u.count(")"):
         u = u[:-1]
-    if not re.match(r"^https?://[^\s/]+\.[^\s/]+", u, re.I) or any(c.isspace() for c in u):
+    if not re.match(r"^https?://[^\s/]+\.[^\s/]+", u, re.I) or any(c.isspace() or ord(c) < 32 for c in u):
+        return None
+    try:
+        if not urlsplit(u).hostname:
+            return None
+    except ValueError:  # "http://[a.b": not a URL whatever the prose around it says
         return None
     return u
 
