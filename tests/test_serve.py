@@ -834,6 +834,12 @@ def test_cli_serves_on_loopback_and_stops_on_ctrl_c(graph_dir, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "kg", "serve", str(tmp_path), "--port", str(_free_port())],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1 and "not a kg build directory" in bad.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        busy = subprocess.run([sys.executable, "-m", "kg", "serve", str(graph_dir[0]), "--port", str(taken.getsockname()[1])],
+                              capture_output=True, text=True, timeout=60)
+    assert busy.returncode == 1 and "Cannot listen on 127.0.0.1" in busy.stderr
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -76,5 +76,10 @@ def serve(
         server.run()
     except OSError as exc:
         raise KGError(f"Cannot listen on {host}:{port}: {exc}. Choose another --port or stop what uses it.") from exc
-    if getattr(server, "started", True) is False:
-        raise KGError(f"Cannot listen on {host}:{port} (the port is in use or not allowed). Choose another --port.")
+    except SystemExit as exc:  # uvicorn exits when it cannot bind; say why in kg's words
+        if server.started:
+            raise
+        raise KGError(
+            f"Cannot listen on {host}:{port}: the address is in use or not allowed. Choose another --port, or stop "
+            "the program that holds it."
+        ) from exc
