@@ -699,6 +699,21 @@ def test_home_and_search_api(client, graph_dir):
     assert r.status_code == 303 and r.headers["location"] == "/entity/model%3Afoonet"
 
 
+def test_view_pages_and_payloads(client, graph_dir):
+    g = graph_dir[1]
+    r = client.get("/view/entity/" + quote("model:foonet", safe=""), params={"format": "json"})
+    assert r.status_code == 200
+    ids = {n["id"] for n in r.json()["nodes"]}
+    assert ids == {"model:foonet"} | {x.target if x.source == "model:foonet" else x.source for x in g.relations_of("model:foonet")}
+    page = client.get("/view/paper/" + quote("doi:10.1145/3442188.3445922", safe=""), headers={"Accept": "text/html"})
+    assert page.status_code == 200 and 'data-kg-view="kg-view-data"' in page.text
+    assert '<script src="/view-assets/kg-view.js"></script>' in page.text
+    assert client.get("/view-assets/kg-view.js").headers["content-type"].startswith("text/javascript")
+    assert client.get("/view-assets/..%2F..%2Fpage.py").status_code == 404
+    assert client.get("/view/entity/nope", headers={"Accept": "text/html"}).status_code == 404
+    assert client.get("/view/other/x", headers={"Accept": "text/html"}).status_code == 404
+
+
 def test_downloads_generated_on_demand(client, server, graph_dir):
     import rdflib
 
