@@ -59,9 +59,9 @@ def export_rdf(
     Raises:
         KGError: unknown format, unreadable build directory or unwritable output.
     """
-    from pyoxigraph import DefaultGraph, Quad, serialize
+    from pyoxigraph import RdfFormat, parse, serialize
 
-    from kg.rdf.mapping import iter_triples
+    from kg.rdf.mapping import ntriples_stream
     from kg.rdf.vocab import PREFIXES
 
     rdf_fmt = rdf_format(fmt)
@@ -73,10 +73,9 @@ def export_rdf(
 
         graph, name = load_graph(source), Path(source).resolve().name
     out = Path(out_path) if out_path is not None else Path("exports") / f"{name}.{ext}"
-    triples = iter_triples(graph, base_iri)
-    if fmt == "nquads":
-        dg = DefaultGraph()
-        triples = (Quad(t.subject, t.predicate, t.object, dg) for t in triples)
+    # parsed from N-Triples text in Rust: far faster than building term objects in Python
+    quads = parse(ntriples_stream(graph, base_iri), RdfFormat.N_TRIPLES)
+    triples = quads if fmt == "nquads" else (q.triple for q in quads)
     prefixes = PREFIXES if fmt in ("turtle", "rdfxml") else None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

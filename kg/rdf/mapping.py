@@ -27,6 +27,7 @@ export format round-trips to the same triples.
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import logging
 import math
 import re
@@ -538,6 +539,57 @@ def _void_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
         yield (ls, _RDF_TYPE, _VOID_Linkset)
         yield (ls, _VOID_linkPredicate, pred)
         yield (ls, _VOID_triples, int_lit(n))
+
+
+# -- N-Triples text: the fast path into pyoxigraph's parsers and bulk loader -------------------------------
+def iter_ntriples(raw: Iterable[RawTriple]) -> Iterator[str]:
+    """Raw triples as N-Triples lines.
+
+    Safe by construction: IRIs are minted (percent-encoded) or vocabulary constants, and every literal has been
+    through :func:`clean_text`, so escaping ``\\``, ``"`` and LF is all N-Triples needs (no CR is left).
+    """
+    for s, p, o in raw:
+        if isinstance(o, tuple):
+            lex = o[0]
+            if "\\" in lex or '"' in lex or "\n" in lex:
+                lex = lex.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            yield f'<{s}> <{p}> "{lex}"^^<{o[1]}> .\n'
+        else:
+            yield f"<{s}> <{p}> <{o}> .\n"
+
+
+class NTriplesStream(io.RawIOBase):
+    """A read-only binary stream of N-Triples lines, produced lazily (for ``bulk_load``/``parse``)."""
+
+    def __init__(self, lines: Iterable[str], batch: int = 2000) -> None:
+        self._it = iter(lines)
+        self._buf = bytearray()
+        self._done = False
+        self._batch = batch
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        n = len(b)
+        while len(self._buf) < n and not self._done:
+            parts = []
+            for _ in range(self._batch):
+                try:
+                    parts.append(next(self._it))
+                except StopIteration:
+                    self._done = True
+                    break
+            self._buf += "".join(parts).encode("utf-8")
+        k = min(n, len(self._buf))
+        b[:k] = self._buf[:k]
+        del self._buf[:k]
+        return k
+
+
+def ntriples_stream(graph: KnowledgeGraph, base_iri: str | None = None, *, void: bool = True) -> io.BufferedReader:
+    """The triples of ``graph`` as a buffered N-Triples byte stream."""
+    return io.BufferedReader(NTriplesStream(iter_ntriples(iter_raw_triples(graph, base_iri, void=void))), 1 << 16)
 
 
 # -- engine adapters ---------------------------------------------------------------------------------

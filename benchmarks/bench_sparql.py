@@ -1,0 +1,199 @@
+"""SPARQL engines for the RDF face of kg: rdflib's in-memory engine vs pyoxigraph's on-disk store.
+
+Measures, per graph, the load time (mapping + loading; pyoxigraph with its bulk loader into a RocksDB store on disk,
+rdflib into an in-memory Graph) and the median latency of every named query in ``queries/`` with its default
+parameters, and checks that both engines return the same number of rows. Graphs:
+
+* the shared-corpus graph (``../shared/corpus/hf-daily-papers``, built here without stores, or ``--shared-build DIR``);
+* a synthetic graph of ``--rdflib-papers`` papers (about 1M triples at 5k papers), where both engines run;
+* a synthetic graph of ``--papers`` papers (100k by default, about 21M triples): pyoxigraph only, since rdflib
+  holds every triple as Python objects (about 1.5 kB each: ~30 GB here).
+
+rdflib queries run in a forked child that is killed after ``--rdflib-timeout`` seconds (reported as ``>N s``).
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_sparql.py [--papers 100000] [--rdflib-papers 5000] [--repeat 5]
+        [--shared-build DIR] [--skip-shared] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def machine() -> dict:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        pass
+    import pyoxigraph
+    import rdflib
+
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "memory": mem, "os": platform.platform(),
+        "python": platform.python_version(), "pyoxigraph": pyoxigraph.__version__, "rdflib": rdflib.__version__,
+        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
+    }
+
+
+def named_queries() -> list[tuple[str, str]]:
+    from kg.named_queries import list_named_queries
+    from kg.rdf.sparql_text import bind_params
+
+    return [(q.name, bind_params(q.text, q.bind())) for q in list_named_queries("sparql")]
+
+
+def bench_oxigraph(graph, workdir: Path, repeat: int) -> dict:
+    from pyoxigraph import Store
+
+    from kg.rdf.store import write_store
+
+    t0 = time.perf_counter()
+    path = write_store(graph, workdir)
+    load = time.perf_counter() - t0
+    store = Store.read_only(str(path))
+    n = len(store)
+    out = {"load_s": load, "triples": n, "queries": {}}
+    for name, text in named_queries():
+        times, rows = [], 0
+        for _ in range(repeat):
+            t = time.perf_counter()
+            rows = len(list(store.query(text)))
+            times.append(time.perf_counter() - t)
+        out["queries"][name] = {"median_ms": statistics.median(times) * 1000, "rows": rows}
+    del store
+    return out
+
+
+def _rdflib_child(conn, graph_holder, text, repeat):
+    g = graph_holder[0]
+    times, rows = [], 0
+    for _ in range(repeat):
+        t = time.perf_counter()
+        rows = len(list(g.query(text)))
+        times.append(time.perf_counter() - t)
+    conn.send((times, rows))
+
+
+def bench_rdflib(graph, repeat: int, timeout: float) -> dict:
+    import rdflib
+
+    from kg.rdf.mapping import iter_triples
+
+    t0 = time.perf_counter()
+    g = rdflib.Graph()
+    for t in iter_triples(graph, engine="rdflib"):
+        g.add(t)
+    load = time.perf_counter() - t0
+    out = {"load_s": load, "triples": len(g), "queries": {}}
+    ctx = multiprocessing.get_context("fork")
+    holder = [g]
+    for name, text in named_queries():
+        parent, child = ctx.Pipe()
+        p = ctx.Process(target=_rdflib_child, args=(child, holder, text, repeat))
+        p.start()
+        if parent.poll(timeout * repeat):
+            times, rows = parent.recv()
+            out["queries"][name] = {"median_ms": statistics.median(times) * 1000, "rows": rows}
+        else:
+            p.kill()
+            out["queries"][name] = {"median_ms": None, "rows": None, "timeout_s": timeout}
+        p.join()
+    return out
+
+
+def report(title: str, ox: dict, rl: dict | None) -> None:
+    print(f"\n## {title}")
+    print(f"triples: {ox['triples']:,}")
+    print(f"load: pyoxigraph {ox['load_s']:.1f} s (mapping + bulk load to disk)"
+          + (f", rdflib {rl['load_s']:.1f} s (mapping + in-memory Graph)" if rl else ", rdflib not run"))
+    print(f"{'query':30} {'rows':>7} {'pyoxigraph ms':>14} {'rdflib ms':>12} {'speed-up':>9}")
+    for name, q in ox["queries"].items():
+        r = (rl or {}).get("queries", {}).get(name)
+        if r is None:
+            rcell, speed = "-", ""
+        elif r["median_ms"] is None:
+            rcell, speed = f">{r['timeout_s']:.0f}s", f">{r['timeout_s'] * 1000 / max(q['median_ms'], 1e-3):.0f}x"
+        else:
+            rcell = f"{r['median_ms']:.1f}"
+            speed = f"{r['median_ms'] / max(q['median_ms'], 1e-3):.0f}x"
+            if r["rows"] != q["rows"]:
+                speed += f" (rows differ: {r['rows']})"
+        print(f"{name:30} {q['rows']:>7} {q['median_ms']:>14.1f} {rcell:>12} {speed:>9}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--papers", type=int, default=100_000, help="papers of the large synthetic graph (pyoxigraph only)")
+    ap.add_argument("--rdflib-papers", type=int, default=5_000, help="papers of the synthetic graph both engines run")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per query (the median is reported)")
+    ap.add_argument("--rdflib-timeout", type=float, default=60.0, help="seconds per rdflib query run before giving up")
+    ap.add_argument("--shared-build", type=Path, help="an existing build of the shared corpus")
+    ap.add_argument("--skip-shared", action="store_true")
+    ap.add_argument("--json", type=Path, help="also write the figures as JSON")
+    args = ap.parse_args()
+
+    from kg.graph.io import load_graph
+    from kg.rdf.synthetic import synthetic_graph
+
+    info = machine()
+    print("# SPARQL engines: rdflib vs pyoxigraph")
+    print("machine: " + ", ".join(f"{k}={v}" for k, v in info.items()))
+    results: dict = {"machine": info, "graphs": {}}
+    tmp = Path(tempfile.mkdtemp(prefix="bench-sparql-"))
+    try:
+        if not args.skip_shared:
+            if args.shared_build:
+                graph = load_graph(args.shared_build)
+            else:
+                from kg.pipeline import build
+
+                shared = ROOT.parent / "shared" / "corpus" / "hf-daily-papers"
+                print(f"building the shared-corpus graph from {shared} ...", file=sys.stderr)
+                graph = build([shared], tmp / "shared-build", progress=False, stores=False)
+            ox = bench_oxigraph(graph, tmp / "ox-shared", args.repeat)
+            rl = bench_rdflib(graph, args.repeat, args.rdflib_timeout)
+            report(f"shared corpus ({len(graph.papers)} papers)", ox, rl)
+            results["graphs"]["shared"] = {"papers": len(graph.papers), "pyoxigraph": ox, "rdflib": rl}
+        graph = synthetic_graph(args.rdflib_papers)
+        ox = bench_oxigraph(graph, tmp / "ox-small", args.repeat)
+        rl = bench_rdflib(graph, max(1, min(args.repeat, 3)), args.rdflib_timeout)
+        report(f"synthetic, {args.rdflib_papers:,} papers", ox, rl)
+        results["graphs"][f"synthetic-{args.rdflib_papers}"] = {"papers": args.rdflib_papers, "pyoxigraph": ox, "rdflib": rl}
+        del graph, rl
+        graph = synthetic_graph(args.papers)
+        ox = bench_oxigraph(graph, tmp / "ox-large", args.repeat)
+        report(f"synthetic, {args.papers:,} papers", ox, None)
+        results["graphs"][f"synthetic-{args.papers}"] = {"papers": args.papers, "pyoxigraph": ox, "rdflib": None}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
