@@ -89,3 +89,10 @@ def test_shared_corpus_graph_has_no_duplicates(shared_graph_dir):
     g = load_graph(shared_graph_dir)
     assert len(g.papers) == 339
     _check_graph(g)
+
+
+def test_relinking_with_its_own_graph_changes_nothing(sample_extracted):
+    papers, exs = sample_extracted
+    g = link(papers, exs)
+    again = link(papers, exs, previous=g)
+    assert _dump(again) == _dump(g)

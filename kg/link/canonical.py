@@ -348,29 +348,31 @@ class Canonicaliser:
         ids: list[str | None] = [None] * len(items)
         taken: set[str] = set()
         if self.previous is not None and self.previous.entities:
-            index: dict[tuple[str, str], set[str]] = defaultdict(set)
+            # keys a previous entity was built from (its merges) are exact evidence; the keys of its names and
+            # aliases are weaker ("GANs" may now resolve to the long form's key but still names the old entity)
+            by_node: dict[tuple[str, str], set[str]] = defaultdict(set)
+            by_surface: dict[tuple[str, str], set[str]] = defaultdict(set)
             for e in self.previous.entities.values():
+                for mg in e.merges or []:
+                    if mg.get("key"):
+                        by_node[(e.type, mg["key"])].add(e.id)
                 for s in [e.name, *e.aliases]:
                     k = match_key(s, e.type)
                     if k:
-                        index[(e.type, k)].add(e.id)
-                for mg in e.merges or []:
-                    if mg.get("key"):
-                        index[(e.type, mg["key"])].add(e.id)
+                        by_surface[(e.type, k)].add(e.id)
             claims: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
             for i, (type_, key, _form, members) in enumerate(items):
-                hits: Counter = Counter()
+                exact: Counter = Counter()
+                weak: Counter = Counter()
                 for n in members:
-                    for pid in index.get((n.type, n.key), ()):
-                        hits[pid] += n.mentions + 1
-                    # surfaces too: "GANs" may now resolve to the long form's key, but it still names the old entity
+                    for pid in by_node.get((n.type, n.key), ()):
+                        exact[pid] += n.mentions + 1
                     for surface, count in n.surfaces.items():
-                        sk = match_key(surface, n.type)
-                        if sk != n.key:
-                            for pid in index.get((n.type, sk), ()):
-                                hits[pid] += count
-                if hits:
-                    best = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+                        for pid in by_surface.get((n.type, match_key(surface, n.type)), ()):
+                            weak[pid] += count
+                cands = set(exact) | set(weak)
+                if cands:
+                    best = sorted(cands, key=lambda pid: (-exact[pid], -weak[pid], pid))[0]
                     claims[best].append((-sum(n.mentions for n in members), key, i))
             for pid, cl in claims.items():
                 winner = sorted(cl)[0][2]
