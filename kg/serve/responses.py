@@ -57,7 +57,13 @@ def status_of(exc: Exception) -> int:
 
 
 def error_text(exc: Exception) -> str:
-    return exc.message if isinstance(exc, ProtocolError) else str(exc) or exc.__class__.__name__
+    if isinstance(exc, ProtocolError):
+        return exc.message
+    text = str(exc) or exc.__class__.__name__
+    if isinstance(exc, QueryRefusedError):
+        # the engines' hints name the library/CLI switches; over HTTP no switch exists
+        return "Refused: this server is read-only and never runs writes, loads or remote calls. " + text
+    return text
 
 
 def text_error(exc: Exception) -> Response:
