@@ -646,7 +646,9 @@ def test_iris_dereference_with_content_negotiation(client, server, graph_dir):
     assert (rdflib.URIRef(piri), None, None) in rdflib.Graph().parse(data=r.text, format="turtle")
     assert "Revisiting FooNet" in client.get(piri, headers={"Accept": "text/html"}).text
     assert client.get(f"/paper/{pid}", headers={"Accept": "text/html"}).status_code == 200  # typed by hand
-    assert client.get("/entity/model%3Anope", headers={"Accept": "text/html"}).status_code == 404
+    for junk in ("/entity/model%3Anope", "/entity/%FF%FE", "/%00", "/paper/%3Cscript%3E", "/entity/a%22b%3Ec"):
+        for accept in ("text/html", "text/turtle", "application/ld+json"):
+            assert client.get(junk, headers={"Accept": accept}).status_code == 404, (junk, accept)
     assert client.get("/entity/model%3Anope", headers={"Accept": "text/turtle"}).status_code == 404
     r = client.get(f"/entity/{quote('model:foonet', safe='')}", params={"format": "jsonld"})
     assert r.headers["content-type"].startswith("application/ld+json")

@@ -99,7 +99,7 @@ def _service_description(request: Request, svc: GraphService) -> Response:
 # ---------------------------------------------------------------------------------------------------------------
 async def cypher_endpoint(request: Request) -> Response:
     svc: GraphService = request.app.state.service
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return pages.cypher_help(request)
     ctype = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     try:

@@ -137,12 +137,6 @@ class GraphIndex:
             return self.base_iri + iri[len(self.store_base):]
         return iri
 
-    def store_iri(self, iri: str) -> str:
-        """The store's form of a public ``iri``."""
-        if self.store_base != self.base_iri and iri.startswith(self.base_iri):
-            return self.store_base + iri[len(self.base_iri):]
-        return iri
-
     def node_of_path(self, raw_path: str) -> tuple[str, str] | None:
         """``(kind, id)`` of the node whose IRI is ``base + raw_path`` (the raw, still percent-encoded path)."""
         hit = self.iri_to_node.get(self.store_base + raw_path.lstrip("/"))
@@ -151,7 +145,7 @@ class GraphIndex:
         # a hand-typed URL with the id not percent-encoded (/entity/model:bert, /paper/doi:10.1/x)
         from urllib.parse import unquote
 
-        kind, _, ident = unquote(raw_path, errors="strict").lstrip("/").partition("/")
+        kind, _, ident = unquote(raw_path, errors="replace").lstrip("/").partition("/")
         coll = {"paper": self.graph.papers, "entity": self.graph.entities, "result": self.graph.results,
                 "repository": self.graph.repositories, "statement": self.graph.relations}.get(kind)
         if coll is not None and ident in coll:
