@@ -397,7 +397,7 @@ class Canonicaliser:
 
 
 def _preferred_name(type_: str, surfaces: Counter, shorts: set[str], longs: set[str]) -> str:
-    """The most frequent form, compared case-insensitively; for Method and Task the most frequent long form.
+    """The most frequent spelling (by key); for Method and Task the most frequent long form; singular first.
 
     Within one spelling, descriptive types (Method, Task, Metric) prefer the mid-sentence lower-case casing
     ("scene text recognition" over the title's "Scene Text Recognition"); names keep their most frequent casing.
@@ -412,14 +412,15 @@ def _preferred_name(type_: str, surfaces: Counter, shorts: set[str], longs: set[
             pool = long_pool
     groups: dict[str, list[str]] = defaultdict(list)
     for s in pool:
-        groups[re.sub(r"[\s\-_]+", "", s.casefold())].append(s)
+        groups[match_key(s, type_) or s].append(s)
 
-    def group_rank(k: str):
-        last = re.split(r"[\s\-]", k)[-1]
-        return (-sum(cands[s] for s in groups[k]), _singular_word(last) != last, k)
+    def plural(s: str) -> bool:
+        last = re.split(r"[\s\-]", s)[-1]
+        return _singular_word(last) != last
 
-    best = sorted(groups, key=group_rank)[0]
-    descriptive = type_ in ("Method", "Task", "Metric")
-    if descriptive:
-        return sorted(groups[best], key=lambda s: (-s[:1].islower(), -cands[s], s))[0]
-    return sorted(groups[best], key=lambda s: (-cands[s], -sum(c.isupper() for c in s), -s.count("-"), s))[0]
+    best = sorted(groups, key=lambda k: (-sum(cands[s] for s in groups[k]), k))[0]
+    # within one key: the singular ("ResNet" over "ResNets"), then for descriptive types the mid-sentence casing
+    # ("scene text recognition" over the title's "Scene Text Recognition"), then the most frequent writing
+    if type_ in ("Method", "Task", "Metric"):
+        return sorted(groups[best], key=lambda s: (plural(s), -s[:1].islower(), -cands[s], s))[0]
+    return sorted(groups[best], key=lambda s: (plural(s), -cands[s], -sum(c.isupper() for c in s), -s.count("-"), s))[0]
