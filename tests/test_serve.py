@@ -610,6 +610,8 @@ def test_named_query_parameters_and_injection(client):
         assert XSS_ALIAS not in html
     r = client.get(f"/queries/{q.name}", params={"nosuchparam": "1", "format": "json"})
     assert r.status_code == 400 and "nosuchparam" in r.json()["error"]
+    r = client.get(f"/queries/{q.name}", params={"param": "no-equals-sign", "format": "json"})
+    assert r.status_code == 400 and "NAME=VALUE" in r.json()["error"]
     r = client.get("/queries/no_such_query", params={"format": "json"})
     assert r.status_code == 404
     r = client.get(f"/queries/{q.name}", params={"lang": "prolog", "format": "json"})

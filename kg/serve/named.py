@@ -58,7 +58,9 @@ def _query_params(request: Request) -> dict[str, str]:
         if k == "param":
             pk, sep, pv = v.partition("=")
             if not sep or not pk.strip():
-                raise KGError(f"param takes NAME=VALUE, got {v!r}.")
+                from kg.errors import QueryError
+
+                raise QueryError(f"param takes NAME=VALUE (e.g. param=dataset=ImageNet), got {v!r}.")
             out[pk.strip()] = pv
         elif k not in RESERVED:
             out[k] = v
