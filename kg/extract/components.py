@@ -13,6 +13,7 @@ abstract are processed as one text (the title-prefix rule needs it).
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections import Counter, defaultdict
@@ -46,6 +47,23 @@ SOURCE_CONFIDENCE = {
 
 
 # ----------------------------------------------------------------------------------------------- helpers
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Token spans ``(start, end)`` of the sentences, cached by ``kg_sentencizer`` (``doc.sents`` rescans the
+    whole doc on every call, which made sentence lookups quadratic)."""
+    cached = doc.user_data.get("kg_sents")
+    if cached is None:
+        if doc.has_annotation("SENT_START"):
+            cached = [(s.start, s.end) for s in doc.sents]
+        else:
+            cached = [(0, len(doc))] if len(doc) else []
+        doc.user_data["kg_sents"] = cached
+    return cached
+
+
+def _sent_start_chars(doc: Doc) -> set[int]:
+    return {doc[s].idx for s, _e in sentence_spans(doc)}
+
+
 def _sources(doc: Doc) -> dict:
     return doc.user_data.setdefault("kg_sources", {})
 
@@ -147,6 +165,8 @@ def make_sentencizer(nlp: Language, name: str, punct: list[str]):
                     seen_punct = False
             prev = tok
         doc.from_array([SENT_START], starts.astype("uint64"))
+        idx = numpy.flatnonzero(starts[:, 0] == 1).tolist()
+        doc.user_data["kg_sents"] = list(zip(idx, idx[1:] + [n]))
         return doc
 
     return sentencize
@@ -191,6 +211,18 @@ _STOP_CAPS = {
     "Standard", "Popular", "Benchmark", "Dataset", "Datasets", "New", "Novel", "Two", "Three", "Four", "Multiple",
     "Different", "Various", "Other", "Some", "Comprehensive", "Challenging", "Diverse", "Synthetic", "Open",
 }
+_WORDLIKE = re.compile(r"(?<![\w\-.])[A-Za-z0-9][\w]*(?:[\-.+][\w]+)*\+*(?![\w])")
+#: what a stand-alone name looks like (ASCII, 3-25 chars, starts with a letter, not "pN"-style maths)
+_PLAUSIBLE_NAME = re.compile(r"^(?=.{3,25}$)(?:[A-Z][\w\-.+]*|[a-z]{1,4}[A-Z][\w\-.+]*|[a-z]+\d[\w\-.+]*[A-Z][\w\-.+]*)$", re.A)
+_CITATION_KEY = re.compile(r"^[a-z]+\d{4}[a-z]+$")
+#: acronyms that name no model: hardware, fields, generic words in capitals
+_STOP_ACRONYMS = {
+    "GPU", "CPU", "TPU", "NPU", "API", "NLP", "SOTA", "RAM", "URL", "PDF", "USA", "HTTP", "HTML", "JSON", "XML",
+    "FAQ", "CEO", "AGI", "ASR", "TTS", "OCR", "QA", "VQA", "IID", "OOD", "LLM", "VLM", "MLLM", "LLMs", "LM", "NER",
+    "MT", "NMT", "RL", "CV", "ML", "DL", "AI", "IoT", "SQL", "GPUs", "FLOPs", "FPS", "AUC", "ROC", "THE", "AND",
+    "FOR", "NOT", "ALL", "NEW", "OUR", "WITH", "CNN", "RNN", "DNN", "GAN", "MLP", "VAE", "NAS", "KD", "SFT", "RLHF",
+    "DPO", "PPO", "CoT", "RAG", "E2E", "SSL", "MoE", "LSTM", "GRU", "CRF", "HMM", "SVM",
+}
 _TITLE_PREFIX = re.compile(r"^\s{0,3}([^:\n]{1,40}?)\s{0,3}:\s{1,3}\S")
 _APPOSITIVE_DATASET = re.compile(
     r"\s{0,3}(?:[,:(]\s{0,3}(?:a|an|the)\s{1,3}(?:[\w\-]+\s{1,3}){0,5})?(?:dataset|benchmark|corpus|suite|collection|testbed)s?\b", re.I
@@ -213,8 +245,9 @@ class RuleRecognizer:
     """Rules where rules beat statistics: metric names, dataset patterns, model variants, title prefixes,
     "named X" introductions and gazetteers (datasets, metrics and generic acronyms learned from training data)."""
 
-    def __init__(self, nlp: Language, name: str, min_gazetteer_count: int):
+    def __init__(self, nlp: Language, name: str, min_gazetteer_count: int, named_artifacts: bool = True):
         self.nlp = nlp
+        self.named_artifacts = named_artifacts
         self.name = name
         self.min_gazetteer_count = min_gazetteer_count
         self.gazetteer: dict[str, list[str]] = {"Dataset": [], "Metric": [], "generic_acronyms": [], "Model": []}
@@ -254,7 +287,7 @@ class RuleRecognizer:
         text = doc.text
         strong: list[tuple[Span, str]] = []
         weak: list[tuple[Span, str]] = []
-        sent_starts = {s.start_char for s in doc.sents} if doc.has_annotation("SENT_START") else {0}
+        sent_starts = _sent_start_chars(doc)
 
         # metrics by name
         for m in _METRIC_RE.finditer(text):
@@ -300,6 +333,28 @@ class RuleRecognizer:
         for matcher in (self.orth, self.lower):
             for match_id, s, e in matcher(doc):
                 weak.append((Span(doc, s, e, label=self.nlp.vocab.strings[match_id]), "gazetteer"))
+        # last resort: any other named artifact (CamelCase, letters+digits, versions) or undefined-elsewhere acronym
+        weakest: list[tuple[Span, str]] = []
+        if self.named_artifacts:
+            for m in _WORDLIKE.finditer(text):
+                w = m.group(0)
+                if not _PLAUSIBLE_NAME.match(w) or _CITATION_KEY.match(w):
+                    continue
+                if word_is_named(w):
+                    label = "Dataset" if _DATASET_SHAPE.fullmatch(w) else "Model"
+                elif (
+                    is_acronym(w)
+                    and len(w.rstrip("s")) >= 3
+                    and w.rstrip("s").lower() not in self.generic_acronyms
+                    and w.rstrip("s") not in _STOP_ACRONYMS
+                    and not (m.start() in sent_starts and w.isupper() and len(w) > 6)
+                ):
+                    label = "Model"
+                else:
+                    continue
+                sp = _span(doc, m.start(), m.end(), label)
+                if sp is not None:
+                    weakest.append((sp, "rule:named"))
 
         _add(doc, strong, override=True)
         # weak rules: fill gaps; a metric/dataset rule may also retype an NER entity with exactly its span
@@ -312,6 +367,7 @@ class RuleRecognizer:
                 _sources(doc)[(sp.start_char, sp.end_char)] = source
         _relabel(doc, relabel)
         _add(doc, sorted(weak, key=lambda x: -(x[0].end - x[0].start)), override=False)
+        _add(doc, weakest, override=False)
         return doc
 
     def _names_before(self, doc: Doc, left: str, end: int, sent_starts: set) -> list[Span]:
@@ -348,9 +404,9 @@ class RuleRecognizer:
         return out
 
 
-@Language.factory("kg_rules", default_config={"min_gazetteer_count": 2})
-def make_rules(nlp: Language, name: str, min_gazetteer_count: int):
-    return RuleRecognizer(nlp, name, min_gazetteer_count)
+@Language.factory("kg_rules", default_config={"min_gazetteer_count": 2, "named_artifacts": True})
+def make_rules(nlp: Language, name: str, min_gazetteer_count: int, named_artifacts: bool):
+    return RuleRecognizer(nlp, name, min_gazetteer_count, named_artifacts)
 
 
 # ------------------------------------------------------------------------------------- abbreviations
@@ -416,7 +472,7 @@ def make_typing(nlp: Language, name: str, drop_generic: bool):
         known_models = set(rules.gazetteer.get("Model", [])) if rules else set()
         abbrevs = doc.user_data.get("kg_abbrevs", [])
         long_of = {doc.text[s:e]: doc.text[ls:le] for s, e, ls, le in abbrevs}
-        sent_starts = {s.start_char for s in doc.sents} if doc.has_annotation("SENT_START") else {0}
+        sent_starts = _sent_start_chars(doc)
         src = _sources(doc)
         ents = []
         for e in doc.ents:
@@ -511,11 +567,14 @@ def make_results(nlp: Language, name: str, max_distance: int):
 
     def find(doc: Doc) -> Doc:
         out = []
+        spans = sentence_spans(doc)
+        starts = [a for a, _b in spans]
         by_sent: dict[int, list[Span]] = defaultdict(list)
         for e in doc.ents:
-            by_sent[e.sent.start].append(e)
-        for sent in doc.sents:
-            s_ents = [e for e in by_sent.get(sent.start, []) if e.end <= sent.end]
+            by_sent[starts[bisect.bisect_right(starts, e.start) - 1]].append(e)
+        for a, b in spans:
+            sent = doc[a:b]
+            s_ents = [e for e in by_sent.get(a, []) if e.end <= b]
             metrics = [e for e in s_ents if e.label_ == "Metric"]
             if not metrics:
                 continue

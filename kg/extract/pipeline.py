@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from kg.extract import components as _components  # registers the factories
 from kg.extract import tokenizer as _tokenizer  # noqa: F401  (registers the tokenizer)
-from kg.extract.components import SOURCE_CONFIDENCE, find_links
+from kg.extract.components import SOURCE_CONFIDENCE, find_links, sentence_spans
 from kg.extract.document import Abbreviation, PaperExtraction, ResultCandidate
 from kg.extract.textnorm import normalize
 from kg.graph.model import Mention, Paper
@@ -136,7 +136,8 @@ def _to_extraction(job: _Job, docs: list[Doc], version: str) -> PaperExtraction:
     sentences: dict[str, list[tuple[int, int]]] = {}
     for doc in docs:
         off = doc.user_data.get("kg_offset", 0)
-        for s in doc.sents:
+        for ta, tb in sentence_spans(doc):
+            s = doc[ta:tb]
             st = s.text
             lstrip = len(st) - len(st.lstrip())
             a, b = off + s.start_char + lstrip, off + s.start_char + len(st.rstrip())
