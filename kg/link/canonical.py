@@ -196,10 +196,11 @@ class Canonicaliser:
         return groups
 
     # -- clustering -------------------------------------------------------------------------------
-    def canonicalise(self, mentions: list[Mention]) -> dict[str, Entity]:
+    def canonicalise(self, mentions: list[Mention], light: bool = False) -> dict[str, Entity]:
         """Assign ``mention.entity`` (and settle ``mention.type``) for every mention; return the entities by id.
 
-        ``mentions`` are modified in place: pass copies.
+        ``mentions`` are modified in place: pass copies. ``light`` (one paper, for ``kg extract``) skips fuzzy
+        matching, preferred names and merge explanations: entities then carry ids, types and mention counts.
         """
         resolved: list[tuple[Mention, str, str, str, str | None]] = []
         for m in mentions:
@@ -248,7 +249,7 @@ class Canonicaliser:
         uf = _UnionFind()
         for n in nodes:
             uf.find(n)
-        fuzzy_notes = self._fuzzy_union(nodes, uf)
+        fuzzy_notes = {} if light else self._fuzzy_union(nodes, uf)
         # long forms that define one short form in agreeing words name one thing
         for short_key in sorted(self.corpus_abbr):
             for group in self._agreeing(short_key):
@@ -263,7 +264,7 @@ class Canonicaliser:
         clusters: dict[tuple[str, str], list[_Node]] = defaultdict(list)
         for nk in sorted(nodes):
             clusters[uf.find(nk)].append(nodes[nk])
-        entities = self._make_entities(list(clusters.values()), fuzzy_notes)
+        entities = self._make_entities(list(clusters.values()), fuzzy_notes, light)
         by_node: dict[tuple[str, str], str] = {}
         for ent_id, (ent, members) in entities.items():
             for n in members:
@@ -297,7 +298,7 @@ class Canonicaliser:
         return notes
 
     # -- naming and ids ---------------------------------------------------------------------------
-    def _make_entities(self, clusters: list[list[_Node]], fuzzy_notes) -> dict[str, tuple[Entity, list[_Node]]]:
+    def _make_entities(self, clusters: list[list[_Node]], fuzzy_notes, light: bool = False) -> dict[str, tuple[Entity, list[_Node]]]:
         prepared = []
         for members in clusters:
             type_ = members[0].type
@@ -312,7 +313,7 @@ class Canonicaliser:
                 longs |= n.long_forms
                 shorts |= n.short_forms
                 papers |= n.papers
-            name = _preferred_name(type_, surfaces, shorts, longs)
+            name = min(main.surfaces) if light else _preferred_name(type_, surfaces, shorts, longs)
             prepared.append((type_, main.key, form, name, surfaces, longs, members, papers))
 
         ids = self._assign_ids([(t, k, f, members) for t, k, f, _, _, _, members, _ in prepared])
@@ -320,7 +321,7 @@ class Canonicaliser:
         for (type_, key, form, name, surfaces, longs, members, papers), ent_id in zip(prepared, ids):
             aliases = sorted((set(surfaces) | longs) - {name})
             merges = []
-            for n in members:
+            for n in members if not light else ():
                 for surface, count in sorted(n.surfaces.items()):
                     rule, detail = n.reasons[surface]
                     if (n.type, n.key) in fuzzy_notes and n.key != key:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections import Counter, defaultdict
 from dataclasses import replace
@@ -32,7 +33,9 @@ def _valid_mentions(paper: Paper, ex: PaperExtraction) -> tuple[list[Mention], i
         if not (0 <= m.start < m.end <= len(text)) or text[m.start : m.end] != m.text or m.type not in ("Model", "Dataset", "Method", "Metric", "Task"):
             bad += 1
             continue
-        out.append(replace(m, paper=paper.id, entity=None))
+        c = copy.copy(m)  # a shallow copy: the caller's extraction (a cache entry) stays untouched
+        c.paper, c.entity = paper.id, None
+        out.append(c)
     out.sort(key=lambda m: (FIELDS.index(m.field), m.start, m.end, m.type))
     # one mention per span: extraction components may tag the same span twice
     dedup: list[Mention] = []

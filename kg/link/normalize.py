@@ -188,9 +188,9 @@ def match_key(text: str, type_: str | None = None) -> str:
 
 def slug(text: str) -> str:
     """An id-safe slug (``[a-z0-9-]``) of a normal form; empty when nothing ASCII-alphanumeric remains."""
-    t = unicodedata.normalize("NFKD", text.casefold())
-    t = "".join(c for c in t if not unicodedata.combining(c))
-    t = re.sub(r"\+", "plus", t)
+    # accents dropped by decomposing and keeping ASCII ("é" -> "e"); other scripts leave nothing (hash ids then)
+    t = unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode("ascii")
+    t = t.replace("+", "plus")
     t = re.sub(r"[^a-z0-9]+", "-", t).strip("-")
     return t[:80].strip("-")
 

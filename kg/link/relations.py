@@ -178,17 +178,23 @@ def find_proposals(ctx: PaperContext, entities: dict[str, Entity]) -> list[tuple
     return out
 
 
+def rank_proposals(proposals: list[tuple[str, Evidence]]) -> list[str]:
+    """Distinct proposed entity ids, strongest first; the name in the title leads, since it is what the paper is
+    about ("SVDNet for Pedestrian Retrieval")."""
+    conf: dict[str, float] = {}
+    for eid, ev in proposals:
+        conf[eid] = max(conf.get(eid, 0.0), ev.confidence)
+    in_title = {eid for eid, ev in proposals if ev.extractor == "rule:title_prefix"}
+    return sorted(conf, key=lambda k: (k not in in_title, -conf[k], k))
+
+
 # -- per-paper rules ------------------------------------------------------------------------------
 def paper_rules(ctx: PaperContext, entities: dict[str, Entity], rb: RelationBuilder) -> list[str]:
     """Add every relation found in one paper; return the ids of the entities it proposes (strongest first)."""
     proposals = find_proposals(ctx, entities)
-    conf: dict[str, float] = {}
     for eid, ev in proposals:
         rb.add("PROPOSES", ctx.id, eid, ev)
-        conf[eid] = max(conf.get(eid, 0.0), ev.confidence)
-    # the name in the title first: it is what the paper is about ("SVDNet for Pedestrian Retrieval")
-    in_title = {eid for eid, ev in proposals if ev.extractor == "rule:title_prefix"}
-    proposed = sorted(conf, key=lambda k: (k not in in_title, -conf[k], k))
+    proposed = rank_proposals(proposals)
     proposed_set = set(proposed)
 
     paper_rel = {"Dataset": "EVALUATES_ON", "Task": "ADDRESSES", "Metric": "REPORTS", "Model": "USES", "Method": "USES"}
