@@ -96,3 +96,19 @@ def test_relinking_with_its_own_graph_changes_nothing(sample_extracted):
     g = link(papers, exs)
     again = link(papers, exs, previous=g)
     assert _dump(again) == _dump(g)
+
+
+def test_kg_extract_ids_match_a_build_of_the_same_paper(sample_extracted):
+    from kg.link.output import link_one_paper
+
+    papers, exs = sample_extracted
+    same = total = 0
+    for pid in sorted(papers)[:15]:
+        full = {(m.field, m.start, m.end): m.entity for m in link({pid: papers[pid]}, {pid: exs[pid]}).mentions}
+        light = link_one_paper(papers[pid], exs[pid])
+        for m in light.mentions:
+            if m.source.startswith("link:"):
+                continue
+            total += 1
+            same += full.get((m.field, m.start, m.end)) == m.entity
+    assert total > 100 and same / total >= 0.97
