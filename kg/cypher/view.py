@@ -29,15 +29,23 @@ def clean_text(value: str) -> str:
     Property-graph engines store UTF-8, which cannot hold a lone surrogate; everything else (NUL, control characters,
     RTL marks, quotes) is kept as is.
     """
-    return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
+    if value.isascii():  # the common case, and much cheaper than the regex
+        return value
+    return _SURROGATE.sub("\ufffd", value)
 
 
 def _s(value: Any) -> str | None:
-    return None if value is None else clean_text(str(value))
+    if value is None:
+        return None
+    if type(value) is not str:
+        value = str(value)
+    return value if value.isascii() else _SURROGATE.sub("\ufffd", value)
 
 
 def _sl(values: Any) -> list[str]:
-    return [clean_text(str(v)) for v in (values or []) if v is not None]
+    if not values:
+        return []
+    return [_s(v) for v in values if v is not None]  # type: ignore[misc]
 
 
 def _evidence(items: Any) -> list[dict[str, Any]]:
