@@ -970,6 +970,11 @@ def test_browser_search_to_entity_page_with_view(watched, server, graph_dir):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "serve-entity-page.png"), full_page=True)
 
+    # a 10,000-character alias neither breaks out of the layout nor widens the page
+    for path in ("/search?q=x", "/entity/" + quote("method:xss", safe="")):
+        page.goto(server.url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280, path
+
 
 @pytest.mark.browser
 def test_browser_paper_page_highlights_and_escapes(watched, server):

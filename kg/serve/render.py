@@ -33,6 +33,7 @@ def env() -> Environment:
     e.filters["q"] = lambda s: quote(str(s), safe="")
     e.filters["num"] = fmt_number
     e.filters["web_url"] = web_url
+    e.filters["short"] = lambda t, n=120: (t if len(t) <= n else t[: n - 1] + "\u2026") if isinstance(t, str) else t
     return e
 
 
