@@ -224,3 +224,15 @@ def test_cli(store_dir):
     res = runner.invoke(app, ["cypher", str(store_dir), "MATCH (p:Paper) DETACH DELETE p"])
     assert res.exit_code == 1 and "--allow-write" in res.output
     assert cypher(store_dir, "MATCH (p:Paper) RETURN count(p) AS n")[0]["n"] > 0
+
+
+def test_schema_readme_examples_run(store_dir):
+    text = (ROOT / "schemas" / "cypher" / "README.md").read_text(encoding="utf-8")
+    block = text.split("```cypher", 1)[1].split("```", 1)[0]
+    body = "\n".join(l for l in block.splitlines() if not l.lstrip().startswith("//"))
+    queries = [q for q in body.split(";") if q.strip()]
+    assert len(queries) >= 4
+    params = {"name": "DA1", "dataset": "dataset:dataset-1", "metric": "metric:metric-1", "model": "model:model-1"}
+    for q in queries:
+        cypher(store_dir, q, params)  # raises QueryError if the example does not run
+    assert cypher(store_dir, queries[-1], params), "the evidence example finds USES statements"
