@@ -236,3 +236,24 @@ def test_schema_readme_examples_run(store_dir):
     for q in queries:
         cypher(store_dir, q, params)  # raises QueryError if the example does not run
     assert cypher(store_dir, queries[-1], params), "the evidence example finds USES statements"
+
+
+def test_cli_file_name_list_and_usage_errors(store_dir, tmp_path):
+    from kg.cli import app
+
+    runner = CliRunner()
+    qfile = tmp_path / "q.cypher"
+    qfile.write_text("MATCH (p:Paper) WHERE p.id = $id RETURN p.title AS title", encoding="utf-8")
+    pid = cypher(store_dir, "MATCH (p:Paper) RETURN p.id AS id ORDER BY id LIMIT 1")[0]["id"]
+    res = runner.invoke(app, ["cypher", str(store_dir), "--file", str(qfile), "-p", f"id={pid}", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    assert len(json.loads(res.stdout)) == 1
+    res = runner.invoke(app, ["cypher", str(store_dir), "--name", "graph_counts", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    assert {"kind": "papers", "type": "Paper", "count": 120} in json.loads(res.stdout)
+    res = runner.invoke(app, ["cypher", "--list", "-f", "json"])
+    assert res.exit_code == 0 and "leaderboard" in {q["name"] for q in json.loads(res.stdout)}
+    res = runner.invoke(app, ["cypher", str(store_dir), "MATCH (n) RETURN n", "--name", "graph_counts"])
+    assert res.exit_code == 1 and "exactly one" in res.output
+    res = runner.invoke(app, ["cypher", str(store_dir), "--name", "no_such_query"])
+    assert res.exit_code == 1 and "graph_counts" in res.output  # the message lists the valid names
