@@ -449,3 +449,19 @@ def test_nasty_text_is_data():
         assert re.fullmatch(r"model:[a-z0-9\-]+", e.id), e.id
     assert len(g.entities) == len(nasty)
     assert [r.url for r in g.repositories.values()] == ["https://github.com/a/b"]
+
+
+def test_results_extraction_missed_are_found_next_to_a_metric():
+    papers, exs = corpus(
+        paper(
+            "p:f",
+            "[FRRN|Model]: full-resolution residual networks",
+            "Without pretraining, our approach achieves an [intersection-over-union score|Method] of 71.8% on the "
+            "[Cityscapes|Dataset] dataset. [ResNet-50|Model] has 25 layers.",
+        )
+    )
+    g = link(papers, exs)
+    (r,) = g.results.values()
+    assert (r.surface["method"], r.surface["dataset"], r.surface["metric"], r.value, r.unit) == (
+        "FRRN", "Cityscapes", "intersection-over-union score", 71.8, "%")
+    assert g.entities[r.metric].type == "Metric"

@@ -30,6 +30,7 @@ _DATASET_AFTER = re.compile(
 )
 _DERIVED_PREFIX = re.compile(r"(?:mini|tiny|super|sub|small)[\-_]?", re.I)
 _DERIVED_SUFFIX = re.compile(r"[\-_](?:\d+[kKmM]?|C|LT|R|A|O|v\d+|V\d+|Sketch|Lite|Full|Extended)$")
+_METRIC_HEAD = re.compile(r"(?:^|[\s\-])(?:score|accuracy|error rate|precision|recall|F1|IoU|mIoU|BLEU|ROUGE(?:-\w+)?|perplexity|AUC)$", re.I)
 _YEAR_NAME = re.compile(r"^[A-Z][A-Za-z\-\s]*[A-Za-z][\s\-]?(?:19|20)\d\d$")
 _NAME_YEAR = re.compile(r"(?<![\w\-])(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*)(?:\s[A-Z]{2,})?[\s\-'’]{1,2}(?:19[5-9]\d|20[0-4]\d)(?![\w\-])")
 _VENUE = re.compile(
@@ -61,7 +62,7 @@ def retype_by_context(ctx: PaperContext, datasets: frozenset[str] = frozenset())
 
     Model/Method mentions followed by "dataset"/"benchmark"/a year, named with a year ("VOT-2018"), one word built
     on a dataset name of the corpus ("miniImageNet", "ImageNet-1k"), or ending with one ("image-based
-    Market1501").
+    Market1501"). Model/Method mentions headed by a score ("intersection-over-union score", "BLEU") are Metrics.
     """
     for m in ctx.mentions:
         if m.type not in ("Model", "Method"):
@@ -73,6 +74,10 @@ def retype_by_context(ctx: PaperContext, datasets: frozenset[str] = frozenset())
         cue = is_named(m.text) and _DATASET_AFTER.match(text[m.end : m.end + 30])
         if cue or _YEAR_NAME.match(m.text) or derived or ends_with_dataset:
             m.type = "Dataset"
+            m.source = f"{m.source}+link:type_context"
+        elif _METRIC_HEAD.search(m.text):
+            # "an intersection-over-union score of 71.8%": a score, not a method
+            m.type = "Metric"
             m.source = f"{m.source}+link:type_context"
 
 

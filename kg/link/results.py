@@ -122,6 +122,42 @@ def _attached(ctx: PaperContext, rc: ResultCandidate) -> dict[str, Mention]:
     return out
 
 
+_ACHIEVE = re.compile(r"\b(?:achiev\w*|obtain\w*|reach\w*|attain\w*|yield\w*|report\w*|establish\w*|deliver\w*|get|gets)\b", re.I)
+_VALUE = re.compile(r"(?<![\w.\-/])(\d{1,3}(?:\.\d+)?)\s?(%)?(?![\w.]*\d)(?![\w\-])")
+_METRIC_LINK = re.compile(r"^\s*(?:of|=|:|at|is|was|of about|of up to)?\s*$", re.I)
+
+
+def fallback_candidates(ctx: PaperContext) -> list[ResultCandidate]:
+    """Result candidates extraction did not state: "<achieve> <metric> of <value>" or "<achieve> <value> <metric>"
+    in one sentence, with a Metric mention next to the value (the rest is filled like any candidate)."""
+    covered = {(rc.field, rc.value_start) for rc in ctx.extraction.results}
+    out = []
+    for (fld, s, e), ms in ctx.by_sentence().items():
+        if fld == "title":
+            continue
+        text = ctx.texts[fld]
+        verbs = [v.end() for v in _ACHIEVE.finditer(text, s, e)]
+        if not verbs:
+            continue
+        metrics = [m for m in ms if m.type == "Metric"]
+        for vm in _VALUE.finditer(text, s, e):
+            vs, ve = vm.span()
+            if (fld, vs) in covered or not any(v <= vs <= v + 80 for v in verbs):
+                continue
+            metric = next((m for m in metrics if 0 <= m.start - ve <= 2), None)
+            if metric is None:
+                metric = next((m for m in reversed(metrics) if m.end <= vs and _METRIC_LINK.match(text[m.end : vs])), None)
+            if metric is None:
+                continue
+            out.append(
+                ResultCandidate(
+                    ctx.id, fld, s, e, float(vm.group(1)), vm.group(0), "%" if vm.group(2) else None, vs, ve,
+                    metric=metric.text, spans={"metric": [metric.start, metric.end]},
+                )
+            )
+    return out
+
+
 def build_results(
     ctx: PaperContext,
     entities: dict[str, Entity],
@@ -133,7 +169,8 @@ def build_results(
     paper's only dataset. Adds ``EVALUATED_ON`` for every (method, dataset) pair a result states."""
     out = []
     paper_datasets = sorted({m.entity for m in ctx.mentions if m.entity and m.type == "Dataset"})
-    for rc in sorted(ctx.extraction.results, key=lambda r: (r.field, r.sent_start, r.value_start, r.value_text)):
+    cands = [*ctx.extraction.results, *fallback_candidates(ctx)]
+    for rc in sorted(cands, key=lambda r: (r.field, r.sent_start, r.value_start, r.value_text)):
         ids: dict[str, str | None] = {}
         surf: dict[str, str | None] = {}
         for role in ROLE_TYPES:
