@@ -3,6 +3,10 @@
 
 Checks: counts agree between the graph model, the SPARQL store, the embedded Cypher store and the pushed graph;
 pushing twice changes nothing; hostile text round-trips; the cypher-shell script export loads the same graph.
+
+Neo4j variant: set ``NEO4J_URI`` (and ``NEO4J_PASSWORD``, optionally ``NEO4J_USER``, ``NEO4J_DATABASE``). The tests
+DELETE every node labelled Paper, Model, Dataset, Method, Metric, Task, Result or Repository in that database: point
+them at a scratch database.
 """
 
 from __future__ import annotations
@@ -101,9 +105,11 @@ def target(request, falkordb_port):
 
 
 def _clear(uri: str, database: str | None) -> None:
+    """Delete the nodes of kg's labels (only those: on Neo4j this is the user's test database)."""
     w = open_writer(uri, os.environ.get("NEO4J_USER", "neo4j"), database)
     try:
-        w.write("MATCH (n) DETACH DELETE n", {})
+        for label in NODE_TABLES:
+            w.write(f"MATCH (n:{label}) DETACH DELETE n", {})
     finally:
         w.close()
 
