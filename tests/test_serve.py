@@ -782,6 +782,7 @@ def test_rebuilt_directory_is_picked_up_while_serving(tmp_path):
     q = {"query": PREFIXES + "SELECT (COUNT(?e) AS ?n) WHERE { ?e a mlkg:Dataset }"}
     with Server(tmp_path, p) as s, httpx.Client(base_url=s.url, timeout=60) as c:
         assert c.get("/api/stats").json()["entities"]["Dataset"] == 1
+        assert "MS COCO" not in c.get("/downloads/turtle").text
         assert c.get("/sparql", params=q, headers={"Accept": "application/json"}).json()["results"]["bindings"][0]["n"]["value"] == "1"
         g.entities["dataset:coco"] = Entity(id="dataset:coco", type="Dataset", name="COCO", aliases=["MS COCO"])
         save_graph(g, tmp_path)
@@ -797,6 +798,8 @@ def test_rebuilt_directory_is_picked_up_while_serving(tmp_path):
         r = c.post("/cypher", json={"query": "MATCH (d:Dataset) RETURN count(d) AS n"})
         assert r.json()["rows"] == [{"n": 2}]
         assert c.get("/entity/dataset%3Acoco", headers={"Accept": "text/html"}).status_code == 200
+        assert "MS COCO" in c.get("/downloads/turtle").text  # a new export for the new graph
+        assert len(list((tmp_path / "cache" / "exports").glob("*.ttl"))) == 1  # the old one is gone
 
 
 def _listening(port: int) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import shutil
 import tempfile
 import zipfile
@@ -15,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 
 from kg.errors import KGError
+from kg.graph.model import stable_hash
 from kg.serve.render import error_page, render_page, service_of, wants_json
 from kg.serve.responses import SafeJSONResponse as JSONResponse
 from kg.serve.service import GraphService
@@ -67,7 +67,8 @@ async def download_file(request: Request) -> Response:
     if fmt not in fmts:
         return error_page(request, 404, "Unknown format", f"There is no export format {fmt!r}. Formats: {', '.join(fmts)}.")
     idx = svc.index()
-    tag = re.sub(r"[^A-Za-z0-9]", "", str(idx.graph.meta.get("content_hash") or ""))[:16] or re.sub(r"[^A-Za-z0-9]", "", idx.version)[-16:]
+    # one export per graph version: the content hash and the swapped-in graph folder both name it
+    tag = stable_hash(str(idx.graph.meta.get("content_hash") or ""), idx.version)
     name = svc.build_dir.resolve().name
     ext = "zip" if fmt == "neo4j-csv" else fmts[fmt]
     cache = _cache_dir(svc)
@@ -80,6 +81,9 @@ async def download_file(request: Request) -> Response:
             except (KGError, OSError, ImportError) as exc:
                 log.warning("export %s failed: %s", fmt, exc)
                 return error_page(request, 503, "Export unavailable", f"The {fmt} export cannot be made: {exc}")
+            for old in cache.glob(f"{name}-*.{ext}"):  # exports of earlier graph versions
+                if old != final:
+                    old.unlink(missing_ok=True)
     return FileResponse(final, media_type=DOWNLOAD_MEDIA.get(fmt, "application/octet-stream"),
                         filename=f"{name}.{ext}")
 
