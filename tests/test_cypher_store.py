@@ -257,3 +257,29 @@ def test_cli_file_name_list_and_usage_errors(store_dir, tmp_path):
     assert res.exit_code == 1 and "exactly one" in res.output
     res = runner.invoke(app, ["cypher", str(store_dir), "--name", "no_such_query"])
     assert res.exit_code == 1 and "graph_counts" in res.output  # the message lists the valid names
+
+
+def test_concurrent_readers_survive_a_rebuild(tmp_path):
+    import threading
+
+    write_store(synthetic_graph(50, seed=1), tmp_path)
+    errors: list[str] = []
+    seen: set[int] = set()
+
+    def reader() -> None:
+        for _ in range(15):
+            try:
+                seen.add(cypher(tmp_path, "MATCH (p:Paper) RETURN count(p) AS n")[0]["n"])
+            except Exception as exc:  # any failure is the test's finding
+                errors.append(repr(exc))
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for t in threads:
+        t.start()
+    write_store(synthetic_graph(80, seed=2), tmp_path)
+    for t in threads:
+        t.join()
+    assert not errors
+    assert seen <= {50, 80}
+    assert cypher(tmp_path, "MATCH (p:Paper) RETURN count(p) AS n")[0]["n"] == 80
+    close_all()

@@ -192,8 +192,10 @@ def _database(path: Path, read_only: bool) -> Any:
     with _DB_LOCK:
         db = _DB_CACHE.get(key)
         if db is None:
+            # A rebuilt store is a new file: forget the old handle without closing it, since a query in another
+            # thread may still be reading through it (it is closed when the last reference goes).
             for old in [k for k in _DB_CACHE if k[0] == key[0]]:
-                _DB_CACHE.pop(old).close()
+                _DB_CACHE.pop(old)
             db = ladybug.Database(str(path), read_only=read_only)
             if read_only:  # a writable handle must not outlive the call that asked for it
                 _DB_CACHE[key] = db
