@@ -465,3 +465,13 @@ def test_results_extraction_missed_are_found_next_to_a_metric():
     assert (r.surface["method"], r.surface["dataset"], r.surface["metric"], r.value, r.unit) == (
         "FRRN", "Cityscapes", "intersection-over-union score", 71.8, "%")
     assert g.entities[r.metric].type == "Metric"
+
+
+def test_tasks_tagged_in_several_papers_are_found_untagged_elsewhere():
+    papers, exs = corpus(
+        paper("p:1", "T", "We study [question answering|Task] and [gradient descent|Method]."),
+        paper("p:2", "T", "Models for [question answering|Task] with [gradient descent|Method]."),
+        paper("p:3", "T", "Synthetic question answering with gradient descent."),
+    )
+    g = link(papers, exs)
+    assert sorted((m.text, m.type) for m in g.mentions if m.paper == "p:3") == [("question answering", "Task")]

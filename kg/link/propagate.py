@@ -6,7 +6,8 @@ Extraction sees one paper at a time; linking sees the corpus. Two repairs use th
   CNN/DailyMail cloze test", "BRATS 2015 dataset") is retyped Dataset;
 * **propagation** (``link:propagated``): a surface tagged in a paper is tagged at its other, untagged occurrences
   in that paper (names and multi-word terms), and a *name* (digits or inner capitals: ``ImageNet``, ``GPT-4``)
-  tagged anywhere in the corpus with a clear type is tagged where it occurs untagged in other papers.
+  tagged anywhere in the corpus with a clear type, or a lower-case task of several words tagged Task in two papers
+  or more ("question answering"), is tagged where it occurs untagged in other papers.
 
 Propagated mentions exist only in the graph: ``kg extract`` output keeps the extractor's own mentions.
 """
@@ -37,6 +38,8 @@ _VENUE = re.compile(
     r"(?:ICLR|NeurIPS|NIPS|ICML|CVPR|ICCV|ECCV|ACL|EMNLP|NAACL|EACL|AAAI|IJCAI|KDD|SIGIR|WWW|COLING|LREC|ICASSP|WACV|"
     r"BMVC|MICCAI|TPAMI|IEEE|ACM|SIGGRAPH|CoRL|RSS|ICRA|IROS|UAI|AISTATS|COLT|MLSys|OSDI|USENIX|arXiv|GPT|COVID)\b"
 )
+_TERM_TYPES = ("Task",)
+_TERM = re.compile(r"[a-z][a-z\-]+(?: [a-z][a-z\-]+){1,4}")
 _NOT_PROPAGATED = re.compile(r"^(?:\d+[A-Za-z]?|[A-Z]{1,2}s?|[a-z]+)$")
 
 
@@ -102,13 +105,20 @@ def _candidates(text: str, first_words: set[str]):
 def propagate(ctxs: list[PaperContext]) -> int:
     """Add propagated mentions to every paper (in place); return how many were added."""
     corpus_votes: dict[str, Counter] = defaultdict(Counter)
+    term_papers: dict[str, set[str]] = defaultdict(set)
     for ctx in ctxs:
         for m in ctx.mentions:
             if len(m.text) >= 3 and is_proper_name(m.text) and not _NOT_PROPAGATED.match(m.text):
                 corpus_votes[m.text][m.type] += 1
+            elif m.type in _TERM_TYPES and _TERM.fullmatch(m.text):
+                # a lower-case term of several words ("question answering") counts when several papers tag it
+                corpus_votes[m.text][m.type] += 1
+                term_papers[m.text].add(ctx.id)
     corpus: dict[str, str] = {}
     for surface, votes in corpus_votes.items():
         (t, n), *rest = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+        if surface in term_papers and (len(term_papers[surface]) < 2 or t not in _TERM_TYPES):
+            continue
         if n >= 2 * sum(c for _, c in rest):
             corpus[surface] = t
     corpus_first = {w.split()[0] for w in corpus}
