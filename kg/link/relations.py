@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Iterable
-
 from kg.graph.model import RELATION_TYPES, Entity, Evidence, Mention, Relation
 from kg.link.context import PaperContext
 from kg.link.normalize import clean_surface, is_generic, is_named, is_proper_name, match_key, variant_bases
@@ -327,6 +325,3 @@ def variant_relations(entities: dict[str, Entity], first_mentions: dict[str, lis
         for ctx, m in first_mentions.get(e.id, [])[:MAX_EVIDENCE]:
             rb.add("VARIANT_OF", e.id, target, ctx.evidence(m.field, ctx.mention_sentence(m), "rule:version_suffix", 0.9))
 
-
-def iter_linked(mentions: Iterable[Mention]) -> Iterable[Mention]:
-    return (m for m in mentions if m.entity)
