@@ -432,12 +432,13 @@ def test_dataset_cues_after_a_name():
 
 def test_method_spans_naming_datasets():
     papers, exs = corpus(
-        paper("p:1", "T", "Results on [ILSVRC 2015 classification task|Task] and on [image-based Market1501|Method]."),
+        paper("p:1", "T", "Results on [ILSVRC 2015 classification task|Task], [CoNLL-2005 SRL|Task] and on [image-based Market1501|Method]."),
         paper("p:2", "T", "We use [Market1501|Dataset] for [semantic role labeling|Task]."),
     )
     g = link(papers, exs)
     typed = {m.text: m.type for m in g.mentions}
     assert typed["ILSVRC 2015 classification task"] == "Task" and typed["image-based Market1501"] == "Dataset"
+    assert typed["CoNLL-2005 SRL"] == "Dataset"
     assert typed["semantic role labeling"] == "Task"
 
 

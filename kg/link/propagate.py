@@ -38,6 +38,7 @@ _VENUE = re.compile(
     r"(?:ICLR|NeurIPS|NIPS|ICML|CVPR|ICCV|ECCV|ACL|EMNLP|NAACL|EACL|AAAI|IJCAI|KDD|SIGIR|WWW|COLING|LREC|ICASSP|WACV|"
     r"BMVC|MICCAI|TPAMI|IEEE|ACM|SIGGRAPH|CoRL|RSS|ICRA|IROS|UAI|AISTATS|COLT|MLSys|OSDI|USENIX|arXiv|GPT|COVID)\b"
 )
+_SHARED_TASK = re.compile(r"^[A-Z][A-Za-z]*[A-Z][A-Za-z]*[\s\-](?:19[5-9]\d|20[0-4]\d)\s+[A-Z]{2,6}$")
 _TERM_TYPES = ("Task",)
 _TERM = re.compile(r"[a-z][a-z\-]+(?: [a-z][a-z\-]+){1,4}")
 _NOT_PROPAGATED = re.compile(r"^(?:\d+[A-Za-z]?|[A-Z]{1,2}s?|[a-z]+)$")
@@ -65,9 +66,14 @@ def retype_by_context(ctx: PaperContext, datasets: frozenset[str] = frozenset())
 
     Model/Method mentions followed by "dataset"/"benchmark"/a year, named with a year ("VOT-2018"), one word built
     on a dataset name of the corpus ("miniImageNet", "ImageNet-1k"), or ending with one ("image-based
-    Market1501"). Model/Method mentions headed by a score ("intersection-over-union score", "BLEU") are Metrics.
+    Market1501"); Task mentions naming a shared task ("CoNLL-2005 SRL"). Model/Method mentions headed by a score ("intersection-over-union score", "BLEU") are Metrics.
     """
     for m in ctx.mentions:
+        if m.type == "Task" and _SHARED_TASK.match(m.text) and not _VENUE.match(m.text):
+            # "CoNLL-2005 SRL", "SemEval-2014 ABSA": a shared task's name is its benchmark
+            m.type = "Dataset"
+            m.source = f"{m.source}+link:type_context"
+            continue
         if m.type not in ("Model", "Method"):
             continue
         text = ctx.texts.get(m.field, "")
