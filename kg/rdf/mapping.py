@@ -136,6 +136,7 @@ _VOID_triples = str(VOID.triples)
 _VOID_uriSpace = str(VOID.uriSpace)
 _VOID_vocabulary = str(VOID.vocabulary)
 _VOID_class = str(VOID["class"])
+_MLKG_lookupKey = str(MLKG.lookupKey)
 
 # Characters XML 1.0 cannot carry at all (so RDF/XML cannot), plus lone surrogates (no UTF-8 form).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -350,6 +351,16 @@ def _evidence_triples(g: KnowledgeGraph, mint: IriMinter, owner_iri: str, owner_
             yield (x, _RDFS_label, lit(ev.extractor))
 
 
+def lookup_key(text: str) -> str:
+    """The ``mlkg:lookupKey`` form of a name: cleaned and lower-cased like SPARQL's ``LCASE``."""
+    return clean_text(text).lower()
+
+
+def _lookup_keys(s: str, names: Iterable[str]) -> Iterator[RawTriple]:
+    for key in sorted({lookup_key(n) for n in names} - {""}):
+        yield (s, _MLKG_lookupKey, (key, _XSD_STRING))
+
+
 def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterator[RawTriple]:
     extractors: set[str] = set()
     # -- papers ------------------------------------------------------------------------------------
@@ -357,6 +368,8 @@ def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
         s = mint.paper(p.id)
         yield from _typed(s, "Paper", counts)
         yield (s, _DCTERMS_identifier, lit(p.id))
+        yield (s, _RDFS_label, lit(p.title or ""))
+        yield from _lookup_keys(s, (p.id, p.title or ""))
         yield (s, _DCTERMS_title, lit(p.title or ""))
         if p.abstract:
             yield (s, _DCTERMS_abstract, lit(p.abstract))
@@ -392,6 +405,8 @@ def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
         s = mint.entity(e.id)
         yield from _typed(s, e.type, counts)
         yield (s, _DCTERMS_identifier, lit(e.id))
+        yield (s, _RDFS_label, lit(e.name))
+        yield from _lookup_keys(s, (e.id, e.name, *e.aliases))
         name = clean_text(e.name)
         yield (s, _SKOS_prefLabel, (name, _XSD_STRING))
         for a in dict.fromkeys(clean_text(a) for a in e.aliases):
@@ -471,6 +486,8 @@ def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
         s = mint.repository(repo.id)
         yield from _typed(s, "Repository", counts)
         yield (s, _DCTERMS_identifier, lit(repo.id))
+        yield (s, _RDFS_label, lit(repo.url))
+        yield from _lookup_keys(s, (repo.id, repo.url))
         yield (s, _SDO_codeRepository, (clean_text(repo.url), _XSD_ANYURI))
         yield (s, _MLKG_host, lit(repo.host))
         yield (s, _MLKG_kind, lit(repo.kind))

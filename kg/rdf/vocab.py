@@ -60,6 +60,7 @@ class MLKG(DefinedNamespace):
     sourceRecord: URIRef
     # entity
     mentionCount: URIRef
+    lookupKey: URIRef
     # statements, evidence, mentions
     relationType: URIRef
     confidence: URIRef
