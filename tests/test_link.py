@@ -476,3 +476,10 @@ def test_tasks_tagged_in_several_papers_are_found_untagged_elsewhere():
     )
     g = link(papers, exs)
     assert sorted((m.text, m.type) for m in g.mentions if m.paper == "p:3") == [("question answering", "Task")]
+
+
+def test_scores_and_errors_are_metrics():
+    g = link(*corpus(paper("p:m", "T", "We report [2D and 3D errors|Task], [rank-1 identification|Task] rates and the "
+                                       "[learning|Method] rate of [face recognition|Task].")))
+    typed = {m.text: m.type for m in g.mentions}
+    assert typed == {"2D and 3D errors": "Metric", "rank-1 identification": "Metric", "learning": "Method", "face recognition": "Task"}

@@ -31,7 +31,10 @@ _DATASET_AFTER = re.compile(
 )
 _DERIVED_PREFIX = re.compile(r"(?:mini|tiny|super|sub|small)[\-_]?", re.I)
 _DERIVED_SUFFIX = re.compile(r"[\-_](?:\d+[kKmM]?|C|LT|R|A|O|v\d+|V\d+|Sketch|Lite|Full|Extended)$")
-_METRIC_HEAD = re.compile(r"(?:^|[\s\-])(?:score|accuracy|error rate|precision|recall|F1|IoU|mIoU|BLEU|ROUGE(?:-\w+)?|perplexity|AUC)$", re.I)
+_METRIC_HEAD = re.compile(
+    r"(?:^|[\s\-])(?:scores?|accuracy|errors?|error rates?|precision|recall|F1|IoU|mIoU|BLEU|ROUGE(?:-\w+)?|perplexity|AUC)$", re.I
+)
+_METRIC_AFTER = re.compile(r"[\s\-](?:rates?|accuracy|scores?)\b", re.I)
 _YEAR_NAME = re.compile(r"^[A-Z][A-Za-z\-\s]*[A-Za-z][\s\-]?(?:19|20)\d\d$")
 _NAME_YEAR = re.compile(r"(?<![\w\-])(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*)(?:\s[A-Z]{2,})?[\s\-'’]{1,2}(?:19[5-9]\d|20[0-4]\d)(?![\w\-])")
 _VENUE = re.compile(
@@ -62,32 +65,38 @@ def _derived_from(text: str, datasets: frozenset[str]) -> bool:
 
 
 def retype_by_context(ctx: PaperContext, datasets: frozenset[str] = frozenset()) -> None:
-    """Mentions that the text calls a dataset become Dataset mentions (in place).
+    """Mentions whose wording or context says what they are get that type (in place).
 
-    Model/Method mentions followed by "dataset"/"benchmark"/a year, named with a year ("VOT-2018"), one word built
-    on a dataset name of the corpus ("miniImageNet", "ImageNet-1k"), or ending with one ("image-based
-    Market1501"); Task mentions naming a shared task ("CoNLL-2005 SRL"). Model/Method mentions headed by a score ("intersection-over-union score", "BLEU") are Metrics.
+    * Dataset: Model/Method mentions followed by "dataset"/"benchmark"/a year, named with a year ("VOT-2018"), one
+      word built on a dataset name of the corpus ("miniImageNet", "ImageNet-1k") or ending with one ("image-based
+      Market1501"); Task mentions naming a shared task ("CoNLL-2005 SRL").
+    * Metric: Model/Method/Task mentions headed by a score or an error ("intersection-over-union score", "BLEU",
+      "2D and 3D errors"), or written just before "rate"/"accuracy"/"score" ("rank-1 identification rates").
     """
     for m in ctx.mentions:
+        text = ctx.texts.get(m.field, "")
         if m.type == "Task" and _SHARED_TASK.match(m.text) and not _VENUE.match(m.text):
             # "CoNLL-2005 SRL", "SemEval-2014 ABSA": a shared task's name is its benchmark
-            m.type = "Dataset"
-            m.source = f"{m.source}+link:type_context"
+            _retype(m, "Dataset")
             continue
-        if m.type not in ("Model", "Method"):
+        if m.type not in ("Model", "Method", "Task"):
             continue
-        text = ctx.texts.get(m.field, "")
-        derived = _derived_from(m.text, datasets)
-        last = m.text.rsplit(None, 1)[-1] if " " in m.text.strip() else ""
-        ends_with_dataset = bool(last) and last in datasets and m.text.split()[0][:1].islower()
-        cue = is_named(m.text) and _DATASET_AFTER.match(text[m.end : m.end + 30])
-        if cue or _YEAR_NAME.match(m.text) or derived or ends_with_dataset:
-            m.type = "Dataset"
-            m.source = f"{m.source}+link:type_context"
-        elif _METRIC_HEAD.search(m.text):
+        if m.type != "Task":
+            derived = _derived_from(m.text, datasets)
+            last = m.text.rsplit(None, 1)[-1] if " " in m.text.strip() else ""
+            ends_with_dataset = bool(last) and last in datasets and m.text.split()[0][:1].islower()
+            cue = is_named(m.text) and _DATASET_AFTER.match(text[m.end : m.end + 30])
+            if cue or _YEAR_NAME.match(m.text) or derived or ends_with_dataset:
+                _retype(m, "Dataset")
+                continue
+        if _METRIC_HEAD.search(m.text) or (" " in m.text.strip() and _METRIC_AFTER.match(text, m.end)):
             # "an intersection-over-union score of 71.8%": a score, not a method
-            m.type = "Metric"
-            m.source = f"{m.source}+link:type_context"
+            _retype(m, "Metric")
+
+
+def _retype(m: Mention, type_: str) -> None:
+    m.type = type_
+    m.source = f"{m.source}+link:type_context"
 
 
 def _candidates(text: str, first_words: set[str]):
