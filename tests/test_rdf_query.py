@@ -202,7 +202,9 @@ def test_service_is_refused_and_never_called(build_dir, http_server):
     url, hits = http_server
     for q in (f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
               f"SELECT * WHERE {{ service silent <{url}/sparql> {{ ?s ?p ?o }} }}",
-              f"SELECT * WHERE {{ ?a ?b ?c FILTER(?c<1)SERVICE<{url}/x>{{ ?s ?p ?o }} }}"):
+              f"SELECT * WHERE {{ ?a ?b ?c FILTER(?c<1)SERVICE<{url}/x>{{ ?s ?p ?o }} }}",
+              f"SELECT * WHERE {{ ?a ?b true.SERVICE <{url}/x> {{ ?s ?p ?o }} }}",
+              f"PREFIX service: <http://x/> SELECT * WHERE {{ ?a ?b service:x . SeRvIcE <{url}/y> {{ ?s ?p ?o }} }}"):
         with pytest.raises(QueryRefusedError, match="SERVICE"):
             sparql(build_dir, q)
     assert hits == []

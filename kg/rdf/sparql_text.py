@@ -2,7 +2,8 @@
 parameters as RDF terms in an inline ``VALUES`` block.
 
 The scanner knows SPARQL's lexical rules for comments, strings (all four quote styles), IRIs, variables and
-prefixed names, so a keyword inside a string, an IRI or a comment is never mistaken for one in the query.
+prefixed names, so a keyword inside a string, an IRI or a comment is never mistaken for one in the query. Bare
+words stop at '.', because the parser splits ``true.SERVICE`` into ``true`` ``.`` ``SERVICE``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ _TOKEN = re.compile(
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][A-Za-z0-9_\u00b7-\U0010ffff]+)
-  | (?P<word>[A-Za-z_\u00c0-\U0010ffff][A-Za-z0-9_\-.\u00b7-\U0010ffff]*(?::[^\s{}()\[\];,<>"'=!|&+*/^]*)?|:[^\s{}()\[\];,<>"'=!|&+*/^]*)
+  | (?P<word>(?:[A-Za-z_\u00c0-\U0010ffff][A-Za-z0-9_\-.\u00b7-\U0010ffff]*)?:[^\s{}()\[\];,<>"'=!|&+*/^]*
+            |[A-Za-z_][A-Za-z0-9_]*)
   | (?P<punct>.)
     """,
     re.X | re.S,
