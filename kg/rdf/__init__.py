@@ -7,6 +7,7 @@ Public API (imported lazily, so ``import kg.rdf`` stays cheap)::
     run_named_query(build_dir, name, params=None, timeout=30.0, *, max_rows=None) -> SparqlResult
     export_rdf(source, fmt, out_path=None, *, base_iri=None) -> Path
     iter_triples(graph, base_iri=None, *, engine="oxigraph", void=True) -> Iterator
+    validate_graph(graph, base_iri=None, *, per_class=None) -> ShaclReport
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _EXPORTS = {
     "SparqlResult": "kg.rdf.results",
     "export_rdf": "kg.rdf.export",
     "RDF_EXPORT_FORMATS": "kg.rdf.export",
+    "validate_graph": "kg.rdf.shacl",
 }
 
 __all__ = sorted(_EXPORTS)
