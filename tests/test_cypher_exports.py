@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shlex
 from pathlib import Path
 
@@ -77,13 +78,20 @@ def test_neo4j_csv_bundle(graph, tmp_path):
         if REL_TABLES[rtype].from_model:
             ev_col = header.index("evidence:string")
             assert all(isinstance(json.loads(r[ev_col]), list) for r in data)
-    # a second export replaces the bundle
+    # a second export replaces the bundle; it is readable by others (neo4j-admin often runs as the neo4j user)
     assert export_property_graph(graph, "neo4j-csv", out) == out
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~mask
+    assert {f.stat().st_mode & 0o777 for f in out.iterdir()} == {0o666 & ~mask}
 
 
 @pytest.mark.parametrize("fmt, reader", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
 def test_networkx_formats_read_back(graph, tmp_path, fmt, reader):
     out = export_property_graph(graph, fmt, tmp_path / f"g.{fmt}")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
     g = reader(out)
     pg = property_graph(graph)
     assert g.number_of_nodes() == sum(pg.node_counts().values())

@@ -58,10 +58,29 @@ def export_property_graph(
     pg = property_graph(load(build_dir_or_graph))
     out = Path(out_path)
     if fmt == "neo4j-csv":
-        return write_neo4j_csv(pg, out, database=database)
+        return _readable(write_neo4j_csv(pg, out, database=database))
     if fmt == "cypher":
-        return write_cypher_script(pg, out, batch_size=batch_size)
-    return write_networkx(pg, out, fmt)
+        return _readable(write_cypher_script(pg, out, batch_size=batch_size))
+    return _readable(write_networkx(pg, out, fmt))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _readable(path: Path) -> Path:
+    """Give ``path`` (and a folder's files) the permissions a plain ``open`` would: temporary files are private,
+    but neo4j-admin and Gephi often run as another user."""
+    mask = _umask()
+    if path.is_dir():
+        os.chmod(path, 0o777 & ~mask)
+        for f in path.iterdir():
+            os.chmod(f, 0o666 & ~mask)
+    else:
+        os.chmod(path, 0o666 & ~mask)
+    return path
 
 
 # -- neo4j-admin CSV -----------------------------------------------------------------------------------------------
