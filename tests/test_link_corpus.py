@@ -26,9 +26,8 @@ def _check_graph(g) -> None:
     """Invariants every linked graph must hold."""
     for m in g.mentions:
         assert g.papers[m.paper].field_text(m.field)[m.start : m.end] == m.text
-        if m.entity is not None:
-            e = g.entities[m.entity]
-            assert e.type == m.type and m.paper in e.papers
+        e = g.entities[m.entity]
+        assert e.type == m.type and m.paper in e.papers
     counted: dict[str, int] = {}
     for m in g.mentions:
         if m.entity:

@@ -117,6 +117,15 @@ def link(
         canon.add_abbreviations(_paper_abbreviations(ctx, canon))
     all_mentions = [m for ctx in ctxs for m in ctx.mentions]
     entities = canon.canonicalise(all_mentions)
+    # mentions left without an entity ("SoTA", "our model", nothing name-like) are words about systems, not
+    # systems: the graph keeps only mentions of entities (kg extract output still lists them, with entity null)
+    unlinked = 0
+    for ctx in ctxs:
+        kept = [m for m in ctx.mentions if m.entity]
+        unlinked += len(ctx.mentions) - len(kept)
+        ctx.mentions = kept
+    if unlinked:
+        log.info("%d mention(s) name no particular system (e.g. 'SoTA', 'our model') and are not linked.", unlinked)
 
     rb = RelationBuilder()
     corpus_index: dict[tuple[str, str], str] = {}
@@ -150,6 +159,7 @@ def link(
                 "fuzzy_threshold": FUZZY_THRESHOLD,
                 "mentions_dropped": skipped,
                 "mentions_propagated": propagated,
+                "mentions_unlinked": unlinked,
                 "previous_ids_kept": sum(1 for e in entities if previous is not None and e in previous.entities),
             }
         },
