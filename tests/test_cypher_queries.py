@@ -160,3 +160,9 @@ def test_twins_agree_on_the_shared_corpus_build(shared_graph_dir):
     for name in sorted(RQ):
         total += _compare(shared_graph_dir, name)
     assert total > 0
+    for name, params in [("leaderboard", {"dataset": "imagenet", "metric": "accuracy"}),
+                         ("most_used_datasets", {"task": "image classification"}),
+                         ("models_on_dataset", {"dataset": "COCO"}),
+                         ("model_neighbourhood", {"model": "GPT-4"}),
+                         ("entity_aliases", {"entity_type": "Dataset"})]:
+        _compare(shared_graph_dir, name, params)
