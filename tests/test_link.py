@@ -485,3 +485,11 @@ def test_scores_and_errors_are_metrics():
                                        "[learning|Method] rate of [face recognition|Task].")))
     typed = {m.text: m.type for m in g.mentions}
     assert typed == {"2D and 3D errors": "Metric", "rank-1 identification": "Metric", "learning": "Method", "face recognition": "Task"}
+
+
+def test_id_collisions_get_a_hash_suffix():
+    g = link(*corpus(paper("p:c", "T", "[C++|Method], [Cplusplus|Method], [日本語モデル|Model] and [中文模型|Model].")))
+    ids = sorted(g.entities)
+    assert len(ids) == 4 and len(set(ids)) == 4
+    assert "method:cplusplus" in ids and any(re.fullmatch(r"method:cplusplus-[0-9a-f]{6}", i) for i in ids)
+    assert all(re.fullmatch(r"model:h-[0-9a-f]{10}", i) for i in ids if i.startswith("model:"))
