@@ -75,12 +75,12 @@ def _set_ents(doc: Doc, spans: Iterable[Span], sources: dict | None = None) -> N
     src = _sources(doc)
     if sources:
         src.update(sources)
-    keep = {(s.start_char, s.end_char) for s in doc.ents}
+    keep = {(s.start_char, s.end_char) for s in spans}  # not doc.ents: each read rescans the doc
     for k in list(src):
         if k not in keep:
             del src[k]
-    for s in doc.ents:
-        src.setdefault((s.start_char, s.end_char), "ner")
+    for k in keep:
+        src.setdefault(k, "ner")
 
 
 def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
@@ -471,7 +471,8 @@ def make_typing(nlp: Language, name: str, drop_generic: bool):
         generic_acr = rules.generic_acronyms if rules else set()
         known_models = set(rules.gazetteer.get("Model", [])) if rules else set()
         abbrevs = doc.user_data.get("kg_abbrevs", [])
-        long_of = {doc.text[s:e]: doc.text[ls:le] for s, e, ls, le in abbrevs}
+        text = doc.text  # Doc.text rebuilds the string on every access
+        long_of = {text[s:e]: text[ls:le] for s, e, ls, le in abbrevs}
         sent_starts = _sent_start_chars(doc)
         src = _sources(doc)
         ents = []
@@ -482,15 +483,54 @@ def make_typing(nlp: Language, name: str, drop_generic: bool):
             if drop_generic and e.start_char in sent_starts and " " not in t and _GERUND_OPENER.match(t):
                 continue
             label = e.label_
+            source = src.get((e.start_char, e.end_char), "ner")
             if label in ("Method", "Model"):
                 label = "Model" if _is_named_model(t, long_of, generic_acr, known_models) else "Method"
-                if e.label_ == "Model" and src.get((e.start_char, e.end_char), "").startswith("rule:"):
+                if e.label_ == "Model" and source.startswith("rule:"):
                     label = "Model"
+                if (
+                    label == "Model"
+                    and source not in ("rule:title_prefix", "rule:variant")
+                    and len(t.split()) <= 3
+                    and _evaluated_on(text, e.start_char, e.end_char, ents)
+                ):
+                    label = "Dataset"
             ents.append(Span(doc, e.start, e.end, label=label) if label != e.label_ else e)
         _set_ents(doc, ents)
         return doc
 
     return retype
+
+
+_ON_BEFORE = re.compile(
+    r"\b(?:on|across|over)\s{1,3}(?:the\s{1,3})?(?:(?:challenging|popular|public|standard|large-scale|widely[- ]used|"
+    r"benchmark|real-world|several|multiple|\w+-domain)\s{1,3})?(?:[A-Z][\w\-.]{1,30}\s{0,3}(?:,\s{0,3}|and\s{1,3}|or\s{1,3}|,\s{0,3}and\s{1,3})){0,3}$",
+    re.I,
+)
+_NOT_DATASET_BEFORE = re.compile(
+    r"\b(?:based|built|relies|rely|relying|depends?|depending|focus(?:es|ed)?|train(?:ed|s)?\s{1,3}on\s{1,3}top|"
+    r"runs?|running|deployed|implemented|conditioned|operat(?:es?|ing)|fine-tun\w*\s{1,3}\w+|build(?:s|ing)?|"
+    r"improv\w+|draw(?:s|ing)?|rel(?:y|ies))\s{1,3}(?:up)?on\s{1,3}(?:the\s{1,3})?\S*\s{0,3}$",
+    re.I,
+)
+_SPLIT_AFTER = re.compile(r"^(?:'s)?\s{0,3}(?:\(|-|\s)?(?:test|val|validation|dev|train|training|eval)(?:[- ]?(?:set|split|dev|std))\b", re.I)
+_MODEL_AFTER = re.compile(r"^\s{0,3}(?:-based\b|model|models|architecture|backbone|network|encoder|decoder|detector|family|variants?)\b", re.I)
+_LIST_GAP = re.compile(r"^\s{0,3}(?:,\s{0,3}(?:and\s{1,3}|or\s{1,3})?|and\s{1,3}|or\s{1,3}|/\s{0,3})$")
+
+
+def _evaluated_on(text: str, start: int, end: int, previous: list[Span]) -> bool:
+    """Whether a name reads as a dataset by context: "on X", "X test set", or listed after a dataset."""
+    after = text[end : end + 30]
+    if _MODEL_AFTER.match(after):
+        return False
+    if _SPLIT_AFTER.match(after):
+        return True
+    before = text[max(0, start - 40) : start]
+    if _ON_BEFORE.search(before) and not _NOT_DATASET_BEFORE.search(before):
+        return True
+    if previous and previous[-1].label_ == "Dataset" and _LIST_GAP.match(text[previous[-1].end_char : start]):
+        return True
+    return False
 
 
 _MODEL_TAIL = {
