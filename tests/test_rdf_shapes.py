@@ -123,3 +123,10 @@ def test_shared_build_queries_agree_with_model_and_defaults_answer(shared_graph_
     _check_build(shared_graph_dir)
     for q in list_named_queries("sparql"):
         assert len(run_named_query(shared_graph_dir, q.name, timeout=120)) > 0, f"{q.name}: defaults give no rows"
+
+
+def test_schema_files_pass_the_strict_turtle_parser():
+    import pyoxigraph
+
+    for path in (ontology_path(), shapes_path()):
+        assert len(list(pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.TURTLE))) > 100
