@@ -43,9 +43,13 @@ def _s(value: Any) -> str | None:
 
 
 def _sl(values: Any) -> list[str]:
-    if not values:
-        return []
-    return [_s(v) for v in values if v is not None]  # type: ignore[misc]
+    out = [v for v in values if v is not None] if values else []
+    try:
+        if "".join(out).isascii():  # one C-level check for the whole list: the common case
+            return out
+    except TypeError:  # not all strings
+        pass
+    return [_s(v) for v in out]  # type: ignore[misc]
 
 
 def _evidence(items: Any) -> list[dict[str, Any]]:
