@@ -190,9 +190,10 @@ _WELL_KNOWN_METRICS = [
 ]
 _METRIC_RE = re.compile(r"(?<![\w@\-])(?:" + "|".join(_WELL_KNOWN_METRICS) + r")(?![\w@])")
 _DATASET_CUE = re.compile(
-    r"\s{1,3}(?:dataset|datasets|benchmark|benchmarks|corpus|corpora|suite|test set|testbed|leaderboard|challenge)\b"
+    r"\s{1,3}(?:dataset|datasets|benchmark|benchmarks|corpus|corpora|suite|test set|testbed|leaderboard|challenge)\b",
+    re.I,
 )
-_NAMEWORD = r"[A-Za-z0-9][\w.+'’]*(?:[\-/][\w.+]+)*"
+_NAMEWORD = r"[A-Za-z0-9](?:[\w.+'’]*[\w+])?(?:[\-/][\w.+]*[\w+])*"
 _NAME_SEQ = re.compile(r"(?:%s)(?:\s{1,3}(?:%s)){0,3}$" % (_NAMEWORD, _NAMEWORD))
 _DATASET_SHAPE = re.compile(
     r"(?<![\w\-])(?:[A-Z][\w\-]*Bench(?:mark)?|[A-Z][\w]*-Bench|[A-Z][A-Za-z0-9]*QA|[A-Z][A-Za-z]*-\d+[Kk]|"
@@ -221,7 +222,7 @@ _STOP_ACRONYMS = {
     "FAQ", "CEO", "AGI", "ASR", "TTS", "OCR", "QA", "VQA", "IID", "OOD", "LLM", "VLM", "MLLM", "LLMs", "LM", "NER",
     "MT", "NMT", "RL", "CV", "ML", "DL", "AI", "IoT", "SQL", "GPUs", "FLOPs", "FPS", "AUC", "ROC", "THE", "AND",
     "FOR", "NOT", "ALL", "NEW", "OUR", "WITH", "CNN", "RNN", "DNN", "GAN", "MLP", "VAE", "NAS", "KD", "SFT", "RLHF",
-    "DPO", "PPO", "CoT", "RAG", "E2E", "SSL", "MoE", "LSTM", "GRU", "CRF", "HMM", "SVM",
+    "DPO", "PPO", "CoT", "RAG", "E2E", "SSL", "MoE", "LSTM", "CLS", "SEP", "EOS", "BOS", "PAD", "UNK", "MASK", "GRU", "CRF", "HMM", "SVM",
 }
 _TITLE_PREFIX = re.compile(r"^\s{0,3}([^:\n]{1,40}?)\s{0,3}:\s{1,3}\S")
 _APPOSITIVE_DATASET = re.compile(
@@ -321,9 +322,12 @@ class RuleRecognizer:
         title_end = doc.user_data.get("kg_title_end")
         if title_end:
             tm = _TITLE_PREFIX.match(text[:title_end])
-            if tm and len(tm.group(1).split()) <= 3:
+            if tm and len(tm.group(1).split()) <= 3 and "'" not in tm.group(1) and "’" not in tm.group(1):
                 pre = tm.group(1)
-                if any(word_is_named(w) or is_acronym(w) or w[:1].isupper() for w in pre.split()):
+                words = pre.split()
+                if (len(words) == 1 and (words[0][:1].isupper() or word_is_named(words[0]))) or any(
+                    word_is_named(w) or is_acronym(w) for w in words
+                ):
                     rest = text[tm.end(1) : title_end]
                     label = "Dataset" if _DATASET_WORDS.search(rest) else "Model"
                     sp = _span(doc, tm.start(1), tm.end(1), label)
@@ -385,7 +389,7 @@ class RuleRecognizer:
             keep = []
             for w in reversed(words):
                 abs_start = base + m.start() + w.start()
-                if _name_like(w.group(0), abs_start in sent_starts):
+                if w.group(0) not in _STOP_ACRONYMS and _name_like(w.group(0), abs_start in sent_starts):
                     keep.insert(0, w)
                 else:
                     break
@@ -415,7 +419,8 @@ def make_abbreviations(nlp: Language, name: str, propagate: bool):
     """Schwartz–Hearst pairs into ``doc.user_data["kg_abbrevs"]``; types flow between long and short forms."""
 
     def detect(doc: Doc) -> Doc:
-        pairs = find_abbreviations(doc.text)
+        text = doc.text
+        pairs = find_abbreviations(text)
         doc.user_data["kg_abbrevs"] = [tuple(p) for p in pairs]
         if not propagate or not pairs:
             return doc
@@ -434,6 +439,13 @@ def make_abbreviations(nlp: Language, name: str, propagate: bool):
             elif long is not None and short is not None and short.label_ != long.label_:
                 if not (short.label_ == "Model" or long.label_ in ("Method", "Model") and short.label_ in ("Method", "Model")):
                     relabel[(short.start, short.end)] = long.label_
+            elif long is None and short is None:
+                sf = text[p.short_start : p.short_end]
+                lf = text[p.long_start : p.long_end]
+                if _named_short_form(sf, lf):
+                    sp = _span(doc, p.short_start, p.short_end, "Model")
+                    if sp is not None:
+                        new.append((sp, "abbreviation"))
             elif long is None and short is not None:
                 sp = _span(doc, p.long_start, p.long_end, "Method" if short.label_ == "Model" else short.label_)
                 if sp is not None:
@@ -443,6 +455,20 @@ def make_abbreviations(nlp: Language, name: str, propagate: bool):
         return doc
 
     return detect
+
+
+def _named_short_form(short: str, long: str) -> bool:
+    """A defined short form that names an artifact: mixed case ("LIMe", "cMIM"), or capitals defined by a
+    capitalised long form ("Layer-Integrated Memory (LIM)"); "masked image modeling (MIM)" is a technique."""
+    if short in _STOP_ACRONYMS or short.rstrip("s") in _STOP_ACRONYMS:
+        return False
+    words = long.split()
+    if len(words) < 2:
+        return False
+    caps = sum(1 for w in words if w[:1].isupper())
+    if caps < max(2, len(words) - 1):
+        return False
+    return word_is_named(short) or is_acronym(short) or (any(c.islower() for c in short) and any(c.isupper() for c in short[1:]))
 
 
 def _ent_ending_at(doc: Doc, start: int, end: int) -> Span | None:
@@ -475,15 +501,22 @@ def make_typing(nlp: Language, name: str, drop_generic: bool):
         long_of = {text[s:e]: text[ls:le] for s, e, ls, le in abbrevs}
         sent_starts = _sent_start_chars(doc)
         src = _sources(doc)
+        url_chars = set()
+        for a, b in find_links(text):
+            url_chars.update(range(a, b))
         ents = []
         for e in doc.ents:
             t = e.text
             if drop_generic and is_generic(t):
                 continue
+            if url_chars and (e.start_char in url_chars or e.end_char - 1 in url_chars):
+                continue
             if drop_generic and e.start_char in sent_starts and " " not in t and _GERUND_OPENER.match(t):
                 continue
             label = e.label_
             source = src.get((e.start_char, e.end_char), "ner")
+            if label == "Dataset" and " " in t and t.split()[-1].lower() in _MODEL_TAIL:
+                label = "Method"  # "CodeBERT model": then typed Model or Method below
             if label in ("Method", "Model"):
                 label = "Model" if _is_named_model(t, long_of, generic_acr, known_models) else "Method"
                 if e.label_ == "Model" and source.startswith("rule:"):
@@ -492,6 +525,7 @@ def make_typing(nlp: Language, name: str, drop_generic: bool):
                     label == "Model"
                     and source not in ("rule:title_prefix", "rule:variant")
                     and len(t.split()) <= 3
+                    and t.split()[-1].lower() not in _MODEL_TAIL
                     and _evaluated_on(text, e.start_char, e.end_char, ents)
                 ):
                     label = "Dataset"
@@ -539,12 +573,26 @@ _MODEL_TAIL = {
 }
 
 
+#: named but generic building blocks (activations, normalisations, optimisers, adapters): methods, not models
+GENERIC_NAMED_METHODS = {
+    "relu", "gelu", "silu", "swish", "elu", "prelu", "leakyrelu", "softmax", "layernorm", "batchnorm", "groupnorm",
+    "rmsnorm", "instancenorm", "adam", "adamw", "adagrad", "rmsprop", "sgd", "dropout", "dropconnect", "lora",
+    "qlora", "seq2seq", "word2vec", "glove", "tf-idf", "bm25", "k-means", "pca", "t-sne", "umap", "xgboost", "lightgbm",
+}
+
+
 def _is_named_model(text: str, long_of: dict, generic_acr: set, known: set) -> bool:
     if text in known:
         return True
     words = text.split()
     if len(words) > 5:
         return False
+    if any(w.lower().rstrip("s") in GENERIC_NAMED_METHODS or w.lower() in GENERIC_NAMED_METHODS for w in words):
+        return False
+    if any(w.rstrip("s") in _STOP_ACRONYMS or w in _STOP_ACRONYMS for w in words):
+        return False
+    if text in long_of and _named_short_form(text, long_of[text]) and text.lower() not in generic_acr:
+        return True
     named = [w for w in words if word_is_named(w)]
     acr = [w for w in words if is_acronym(w) and w.lower().rstrip("s") not in generic_acr and w.lower() not in generic_acr]
     if not named and not acr:
@@ -572,8 +620,11 @@ def make_consistency(nlp: Language, name: str, min_length: int):
         if not doc.ents:
             return doc
         votes: dict[str, Counter] = defaultdict(Counter)
+        src = _sources(doc)
         for e in doc.ents:
-            votes[e.text][e.label_] += 1
+            # a rule's reading (title prefix, "named X", a variant) outweighs the statistical model's
+            weight = 3 if src.get((e.start_char, e.end_char), "ner").startswith("rule:") else 1
+            votes[e.text][e.label_] += weight
         best = {t: c.most_common(1)[0][0] for t, c in votes.items()}
         relabel = {(e.start, e.end): best[e.text] for e in doc.ents if best[e.text] != e.label_}
         _relabel(doc, relabel)

@@ -33,6 +33,17 @@ _VERSION = re.compile(r"(?:^|[^a-z])v\d|\d+(?:\.\d+)?[BMK]$")
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9\-]*[A-Z0-9]s?$")
 
 
+#: capitalised parts that make a hyphenated compound generic ("Encoder-Decoder", "Cross-Attention")
+_GENERIC_PARTS = {
+    "encoder", "decoder", "transformer", "transformers", "attention", "cross", "self", "multi", "single", "dual",
+    "network", "networks", "model", "models", "based", "aware", "free", "level", "scale", "head", "layer", "stage",
+    "end", "to", "sequence", "seq", "shot", "zero", "few", "one", "two", "long", "short", "term", "memory", "state",
+    "of", "the", "art", "fine", "tuning", "pre", "training", "post", "large", "small", "deep", "sparse", "dense",
+    "image", "text", "language", "vision", "video", "audio", "speech", "time", "real", "open", "source", "domain",
+}
+_HYPHEN_PARTS = re.compile(r"^[A-Z][A-Za-z0-9]*(?:-[A-Z][A-Za-z0-9]*)+$")
+
+
 def word_is_named(word: str) -> bool:
     """Whether one whitespace-free word looks like a named artifact (ResNet, GPT-3, SVTRv2, T5, 7B...)."""
     w = word.strip("()[]{},.;:\"'")
@@ -40,6 +51,11 @@ def word_is_named(word: str) -> bool:
         return False
     if _CAMEL.search(w) or _VERSION.search(w):
         return True
+    if _HYPHEN_PARTS.match(w):
+        # "ARC-Encoder", "Uni-Encoder", "Poly-Encoder": a capitalised compound with a distinctive part
+        parts = w.split("-")
+        if any(p.isupper() and len(p) >= 2 for p in parts) or any(p.lower() not in _GENERIC_PARTS for p in parts):
+            return True
     if any(c.isdigit() for c in w) and any(c.isalpha() for c in w):
         return _DIGIT_ALPHA.search(w) is not None
     return False
