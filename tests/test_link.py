@@ -493,3 +493,22 @@ def test_id_collisions_get_a_hash_suffix():
     assert len(ids) == 4 and len(set(ids)) == 4
     assert "method:cplusplus" in ids and any(re.fullmatch(r"method:cplusplus-[0-9a-f]{6}", i) for i in ids)
     assert all(re.fullmatch(r"model:h-[0-9a-f]{10}", i) for i in ids if i.startswith("model:"))
+
+
+def test_run_on_text_without_sentences_stays_linear():
+    # 50k words, a mention every 10 words and no sentence end: pairwise rules must not go quadratic
+    words, ms, pos = [], [], 0
+    for i in range(50000):
+        w = f"Net{i % 300}" if i % 10 == 0 else ("outperforms", "on", "the", "compared", "with", "71.8%")[i % 6]
+        if i % 10 == 0:
+            ms.append(Mention("p:big", "abstract", pos, pos + len(w), w, "Model"))
+        words.append(w)
+        pos += len(w) + 1
+    from kg.extract.document import PaperExtraction
+    from kg.graph.model import Paper
+
+    p = Paper(id="p:big", title="Big", abstract=" ".join(words))
+    g = link({"p:big": p}, {"p:big": PaperExtraction(paper="p:big", mentions=ms)})
+    assert len(g.entities) == 300 and len(g.mentions) == 5000
+    assert not [r for r in g.relations.values() if r.type in ("OUTPERFORMS", "COMPARED_WITH")]
+    assert len([r for r in g.relations.values() if r.type == "CO_MENTIONED"]) <= 66

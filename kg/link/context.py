@@ -57,6 +57,31 @@ class PaperContext:
             return spans[i][0], spans[i][1]
         return 0, len(self.texts.get(fld, ""))
 
+    def _index(self):
+        """Per-field mentions sorted by start, with their starts (rebuilt when ``mentions`` is replaced)."""
+        sig = (id(self.mentions), len(self.mentions))
+        if getattr(self, "_idx_sig", None) != sig:
+            by_field: dict[str, list[Mention]] = defaultdict(list)
+            for m in sorted(self.mentions, key=lambda m: (m.start, m.end)):
+                by_field[m.field].append(m)
+            self._idx = {f: (ms, [m.start for m in ms]) for f, ms in by_field.items()}
+            self._idx_first = {}
+            for m in self.mentions:
+                if m.entity:
+                    self._idx_first.setdefault(m.entity, m.text)
+            self._idx_sig = sig
+        return self._idx
+
+    def in_range(self, fld: str, start: int, end: int) -> list[Mention]:
+        """Mentions of ``fld`` starting in ``[start, end)``, in text order (a bisect, not a scan)."""
+        ms, starts = self._index().get(fld, ([], []))
+        return ms[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
+    def first_text(self, entity: str) -> str | None:
+        """The first surface of ``entity`` in this paper."""
+        self._index()
+        return self._idx_first.get(entity)
+
     def mention_sentence(self, m: Mention) -> tuple[int, int]:
         if m.sent_end > m.sent_start and m.sent_start <= m.start and m.end <= m.sent_end:
             return m.sent_start, m.sent_end

@@ -18,6 +18,9 @@ MAX_EVIDENCE = 10
 MAX_EVIDENCE_CO_MENTION = 3
 #: distinct entities per sentence considered for co-mention pairs (bounds the pairs to 66 a sentence)
 MAX_CO_MENTION_ENTITIES = 12
+#: sentences with more mentions or characters are not prose: only co-mentions and paper-level relations there
+MAX_RULE_MENTIONS = 64
+MAX_RULE_CHARS = 3000
 
 _PROPOSE = re.compile(
     r"\b(?:we|this (?:paper|work|study|report)|the (?:present|proposed) (?:paper|work))\b[^.;:]{0,40}?"
@@ -125,8 +128,14 @@ def title_prefix_mentions(ctx: PaperContext, known_types: dict[str, str]) -> lis
     out = [Mention(ctx.id, "title", s, e, text, type_, *ctx.sentence_of("title", s), source="link:title_prefix", confidence=0.8)]
     for fld in ("abstract", "text"):
         t = ctx.texts.get(fld, "")
+        if not t:
+            continue
+        covered = bytearray(len(t))
+        for m in ctx.mentions:
+            if m.field == fld:
+                covered[m.start : m.end] = b"\x01" * (m.end - m.start)
         for mm in re.finditer(r"(?<![\w-])" + re.escape(text) + r"(?![\w-])", t):
-            if not any(m.field == fld and m.start < mm.end() and mm.start() < m.end for m in ctx.mentions):
+            if covered.find(1, mm.start(), mm.end()) < 0:
                 out.append(Mention(ctx.id, fld, mm.start(), mm.end(), text, type_, *ctx.sentence_of(fld, mm.start()),
                                    source="link:title_prefix", confidence=0.8))
     return out
@@ -210,6 +219,10 @@ def paper_rules(ctx: PaperContext, entities: dict[str, Entity], rb: RelationBuil
     for (fld, s, e), ms in sentences.items():
         text = ctx.texts[fld]
         typed = [(m, entities[m.entity].type) for m in ms]
+        if len(ms) > MAX_RULE_MENTIONS or e - s > MAX_RULE_CHARS:
+            # not a sentence of prose (a table, a run-on dump): pairwise rules would be quadratic and meaningless
+            _co_mentions(ctx, fld, s, e, ms, rb)
+            continue
         # X outperforms Y / X compared with Y
         for pattern, rel, base_conf in ((_OUTPERFORM, "OUTPERFORMS", 0.7), (_COMPARE, "COMPARED_WITH", 0.6)):
             for vm in pattern.finditer(text, s, e):
@@ -283,18 +296,22 @@ def paper_rules(ctx: PaperContext, entities: dict[str, Entity], rb: RelationBuil
                 for m, t in typed:
                     if t == "Task":
                         rb.add("USED_FOR", p, m.entity, ctx.evidence(fld, (s, e), "rule:used_for", 0.6))
-        # co-mentions, bounded per sentence
-        seen: list[str] = []
-        for m in ms:
-            if m.entity not in seen:
-                seen.append(m.entity)
+        _co_mentions(ctx, fld, s, e, ms, rb)
+    return proposed
+
+
+def _co_mentions(ctx: PaperContext, fld: str, s: int, e: int, ms: list[Mention], rb: RelationBuilder) -> None:
+    """Co-mention pairs of one sentence, over its first :data:`MAX_CO_MENTION_ENTITIES` distinct entities."""
+    seen: list[str] = []
+    for m in ms:
+        if m.entity not in seen:
+            seen.append(m.entity)
             if len(seen) >= MAX_CO_MENTION_ENTITIES:
                 break
-        for i, a in enumerate(seen):
-            for b in seen[i + 1 :]:
-                x, y = sorted((a, b))
-                rb.add("CO_MENTIONED", x, y, ctx.evidence(fld, (s, e), "rule:co_mention", 0.5))
-    return proposed
+    for i, a in enumerate(seen):
+        for b in seen[i + 1 :]:
+            x, y = sorted((a, b))
+            rb.add("CO_MENTIONED", x, y, ctx.evidence(fld, (s, e), "rule:co_mention", 0.5))
 
 
 # -- corpus-level rules ---------------------------------------------------------------------------

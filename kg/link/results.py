@@ -21,11 +21,29 @@ ROLE_TYPES: dict[str, tuple[str, ...]] = {
 def _mention_at(ctx: PaperContext, fld: str, span, types) -> Mention | None:
     s, e = int(span[0]), int(span[1])
     best = None
-    for m in ctx.mentions:
-        if m.entity and m.field == fld and m.type in types and m.start < e and s < m.end:
+    for m in ctx.in_range(fld, max(0, s - _MAX_SPAN), e):
+        if m.entity and m.type in types and m.start < e and s < m.end:
             if best is None or abs((m.end - m.start) - (e - s)) < abs((best.end - best.start) - (e - s)):
                 best = m
     return best
+
+
+_MAX_SPAN = 300  #: longest mention considered when looking for one overlapping a span
+#: sentences longer than this are not prose (tables, run-on dumps): no fallback result search in them
+MAX_SENTENCE_CHARS = 3000
+
+
+def _paper_keys(ctx: PaperContext) -> dict[tuple[str, str], str]:
+    """(type, key) -> entity id over the paper's mentions (first mention wins), cached on the context."""
+    cached = getattr(ctx, "_paper_keys", None)
+    if cached is None or cached[0] != (id(ctx.mentions), len(ctx.mentions)):
+        d: dict[tuple[str, str], str] = {}
+        for m in ctx.mentions:
+            if m.entity:
+                d.setdefault((m.type, match_key(m.text, m.type)), m.entity)
+        cached = ((id(ctx.mentions), len(ctx.mentions)), d)
+        ctx._paper_keys = cached  # type: ignore[attr-defined]
+    return cached[1]
 
 
 def _resolve(ctx: PaperContext, rc: ResultCandidate, role: str, corpus_index: dict[tuple[str, str], str]):
@@ -39,18 +57,22 @@ def _resolve(ctx: PaperContext, rc: ResultCandidate, role: str, corpus_index: di
             return m.entity, surface or m.text
     if surface:
         keys = {match_key(surface, t) for t in types}
-        in_sentence = [m for m in ctx.mentions if m.entity and m.field == rc.field and rc.sent_start <= m.start < rc.sent_end]
-        for pool in (in_sentence, ctx.mentions):
-            for m in pool:
-                if m.entity and m.type in types and match_key(m.text, m.type) in keys:
-                    return m.entity, surface
+        in_sentence = [m for m in ctx.in_range(rc.field, rc.sent_start, rc.sent_end) if m.entity]
+        for m in in_sentence:
+            if m.type in types and match_key(m.text, m.type) in keys:
+                return m.entity, surface
+        for t in types:
+            for k in keys:
+                hit = _paper_keys(ctx).get((t, k))
+                if hit:
+                    return hit, surface
         for t in types:
             hit = corpus_index.get((t, match_key(surface, t)))
             if hit:
                 return hit, surface
         return None, surface
     # not stated in the candidate: the nearest mention of that role in the sentence, before the value first
-    in_sentence = [m for m in ctx.mentions if m.entity and m.field == rc.field and rc.sent_start <= m.start and m.end <= rc.sent_end and m.type in types]
+    in_sentence = [m for m in ctx.in_range(rc.field, rc.sent_start, rc.sent_end) if m.entity and m.end <= rc.sent_end and m.type in types]
     if in_sentence:
         before = [m for m in in_sentence if m.end <= rc.value_start]
         m = before[-1] if before and role in ("method", "metric") else min(in_sentence, key=lambda m: abs(m.start - rc.value_start))
@@ -102,7 +124,7 @@ def _attached(ctx: PaperContext, rc: ResultCandidate) -> dict[str, Mention]:
     if not rc.value_end or rc.value_end > len(text):
         return {}
     after = sorted(
-        (m for m in ctx.mentions if m.entity and m.field == rc.field and rc.value_end <= m.start < (rc.sent_end or len(text))),
+        (m for m in ctx.in_range(rc.field, rc.value_end, rc.sent_end or len(text)) if m.entity),
         key=lambda m: m.start,
     )
     out: dict[str, Mention] = {}
@@ -136,6 +158,8 @@ def fallback_candidates(ctx: PaperContext) -> list[ResultCandidate]:
         if fld == "title":
             continue
         text = ctx.texts[fld]
+        if e - s > MAX_SENTENCE_CHARS:
+            continue
         verbs = [v.end() for v in _ACHIEVE.finditer(text, s, e)]
         if not verbs:
             continue
@@ -183,11 +207,10 @@ def build_results(
         if ids["method"] is None and surf["method"] is None:
             if ours:
                 ids["method"] = ours[0]
-                named = [m.text for m in ctx.mentions if m.entity == ours[0]]
-                surf["method"] = named[0] if named else entities[ours[0]].name
+                surf["method"] = ctx.first_text(ours[0]) or entities[ours[0]].name
         if ids["dataset"] is None and surf["dataset"] is None and len(paper_datasets) == 1:
             ids["dataset"] = paper_datasets[0]
-            surf["dataset"] = next(m.text for m in ctx.mentions if m.entity == paper_datasets[0])
+            surf["dataset"] = ctx.first_text(paper_datasets[0])
         sent = (rc.sent_start, rc.sent_end) if rc.sent_end > rc.sent_start else ctx.sentence_of(rc.field, rc.value_start)
         ev = ctx.evidence(rc.field, sent, "rule:result", 0.8)
         rid = "res:" + stable_hash(ctx.id, rc.field, str(rc.value_start), str(rc.value_end), rc.value_text, str(ids["metric"]))
