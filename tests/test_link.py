@@ -499,7 +499,7 @@ def test_run_on_text_without_sentences_stays_linear():
     # 50k words, a mention every 10 words and no sentence end: pairwise rules must not go quadratic
     words, ms, pos = [], [], 0
     for i in range(50000):
-        w = f"Net{i % 300}" if i % 10 == 0 else ("outperforms", "on", "the", "compared", "with", "71.8%")[i % 6]
+        w = f"Net{(i // 10) % 300}" if i % 10 == 0 else ("outperforms", "on", "the", "compared", "with", "71.8%")[i % 6]
         if i % 10 == 0:
             ms.append(Mention("p:big", "abstract", pos, pos + len(w), w, "Model"))
         words.append(w)
