@@ -512,3 +512,10 @@ def test_run_on_text_without_sentences_stays_linear():
     assert len(g.entities) == 300 and len(g.mentions) == 5000
     assert not [r for r in g.relations.values() if r.type in ("OUTPERFORMS", "COMPARED_WITH")]
     assert len([r for r in g.relations.values() if r.type == "CO_MENTIONED"]) <= 66
+
+
+def test_digit_counted_abbreviations_pair_up():
+    g = link(*corpus(paper("p:i", "T", "We present [Input-Dependent Dynamic Depth|Model] ([I3D|Model]) and [word2vec|Method] ([W2V|Method]).")))
+    ids = {m.text: m.entity for m in g.mentions}
+    assert ids["I3D"] == ids["Input-Dependent Dynamic Depth"] and ids["W2V"] != ids["word2vec"]
+    assert find_duplicates(g) == []

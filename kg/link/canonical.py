@@ -73,17 +73,27 @@ class _UnionFind:
             self.parent[hi] = lo
 
 
-def _looks_like_abbreviation(short: str, long: str) -> bool:
-    """Schwartz-Hearst check: the short form's letters occur in order in the long form, the first at a word start."""
+def looks_like_abbreviation(short: str, long: str) -> bool:
+    """Schwartz-Hearst check: the short form's letters occur in order in the long form, the first one starting it.
+
+    A digit before a letter may count that letter ("I3D" = Input-Dependent Dynamic Depth, "W2V" stays literal).
+    """
     s = re.sub(r"[^a-z0-9]", "", short.lower().rstrip("s") if short.endswith("s") and short[:-1].isupper() else short.lower())
     lo = long.lower()
     if not s or len(s) > len(lo) or not s[0].isalnum():
         return False
     words = re.findall(r"[a-z0-9]+", lo)
-    # Schwartz-Hearst: the long form starts with the short form's first letter ("decoder-only large language
-    # models (LLMs)" defines LLMs as "large language models", not as the whole phrase)
+    # the long form starts with the short form's first letter ("decoder-only large language models (LLMs)" defines
+    # LLMs as "large language models", not as the whole phrase)
     if not words or s[0] != words[0][0]:
         return False
+    if _letters_in_order(s, lo):
+        return True
+    expanded = re.sub(r"([2-9])([a-z])", lambda m: m.group(2) * int(m.group(1)), s)
+    return expanded != s and _letters_in_order(expanded, lo)
+
+
+def _letters_in_order(s: str, lo: str) -> bool:
     i = len(lo) - 1
     for c in reversed(s):
         while i >= 0 and lo[i] != c:
@@ -92,6 +102,9 @@ def _looks_like_abbreviation(short: str, long: str) -> bool:
             return False
         i -= 1
     return True
+
+
+_looks_like_abbreviation = looks_like_abbreviation
 
 
 def abbreviations_from_mentions(paper: str, mentions: list[Mention], texts: dict[str, str]) -> list[Abbreviation]:

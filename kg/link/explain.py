@@ -10,6 +10,7 @@ from rapidfuzz import fuzz, process
 
 from kg.errors import InputError
 from kg.graph.model import ENTITY_TYPES, Entity, KnowledgeGraph
+from kg.link.canonical import looks_like_abbreviation
 from kg.link.normalize import match_key
 
 
@@ -112,8 +113,9 @@ def find_duplicates(graph: KnowledgeGraph) -> list[dict[str, Any]]:
     """Pairs of same-type entities whose names differ only by case, hyphenation, a plural ``s`` or a defined
     abbreviation; an empty list is a clean graph.
 
-    Abbreviations count as defined where a paper writes ``long form (SHORT)`` over two mentions and every such
-    definition of that short form in the corpus agrees (an ambiguous short form such as MIM is not a duplicate).
+    Abbreviations count as defined where a paper writes ``long form (SHORT)`` over two mentions, the pair passes
+    the Schwartz-Hearst check, and every such definition of that short form in the corpus agrees (an ambiguous short
+    form such as MIM is not a duplicate).
     """
     index: dict[tuple[str, str], set[str]] = defaultdict(set)
     forms: dict[str, list[str]] = {}
@@ -163,7 +165,7 @@ def find_duplicates(graph: KnowledgeGraph) -> list[dict[str, Any]]:
                 text[a.end : b.start].strip() == "("
                 and text[b.end : b.end + 1] == ")"
                 and len(b.text) < len(a.text)
-                and b.text[:1].casefold() == a.text.lstrip()[:1].casefold()
+                and looks_like_abbreviation(b.text, a.text)
             ):
                 defs[_loose(b.text).rstrip("s")].add(_loose(a.text).rstrip("s"))
                 found.append((a, b))
