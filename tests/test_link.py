@@ -515,7 +515,9 @@ def test_run_on_text_without_sentences_stays_linear():
 
 
 def test_digit_counted_abbreviations_pair_up():
-    g = link(*corpus(paper("p:i", "T", "We present [Input-Dependent Dynamic Depth|Model] ([I3D|Model]) and [word2vec|Method] ([W2V|Method]).")))
+    g = link(*corpus(paper("p:i", "T", "We present [Input-Dependent Dynamic Depth|Model] ([I3D|Model]), [word2vec|Method] "
+                                       "([W2V|Method]) and a [residual network|Method] ([R3D|Method]).")))
     ids = {m.text: m.entity for m in g.mentions}
-    assert ids["I3D"] == ids["Input-Dependent Dynamic Depth"] and ids["W2V"] != ids["word2vec"]
+    assert ids["I3D"] == ids["Input-Dependent Dynamic Depth"] and ids["W2V"] == ids["word2vec"]
+    assert ids["R3D"] != ids["residual network"]  # three d's are not there
     assert find_duplicates(g) == []
