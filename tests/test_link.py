@@ -97,6 +97,7 @@ def test_ambiguous_short_form_resolved_by_each_papers_definition():
     # undefined and ambiguous across the corpus: its own entity, not silently one of the two
     (c,) = {m.entity for m in g.mentions if m.paper == "p:c"}
     assert g.entities[c].name == "MIM"
+    assert find_duplicates(g) == []
     why = explain_entity(g, "masked image modeling")[0]["merges"]
     assert any(mg["surface"] == "MIM" and mg["rule"] == "abbreviation" and "p:a" in mg["detail"] for mg in why)
 

@@ -122,7 +122,7 @@ def find_duplicates(graph: KnowledgeGraph) -> list[dict[str, Any]]:
     for e in graph.entities.values():
         # short forms are compared through their definitions below: one short form may name two things
         shorts = {mg["surface"] for mg in e.merges if mg.get("rule") == "abbreviation" and " " not in mg["surface"] and len(mg["surface"]) <= 12}
-        forms[e.id] = [s for s in [e.name, *e.aliases] if s not in shorts or s == e.name]
+        forms[e.id] = [s for s in [e.name, *e.aliases] if s not in shorts]
         for s in forms[e.id]:
             k = _loose(s)
             if k:
