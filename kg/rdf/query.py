@@ -24,6 +24,7 @@ import struct
 import subprocess
 import sys
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -135,8 +136,9 @@ class _Worker:
         self.kill()
 
 
-_WORKERS: dict[str, _Worker] = {}
+_WORKERS: "OrderedDict[str, _Worker]" = OrderedDict()  # least recently used first
 _WORKERS_LOCK = threading.Lock()
+MAX_WORKERS = 4  #: idle worker processes kept at most (one per store); the least recently used is stopped
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -155,6 +157,12 @@ def _worker_for(path: Path) -> _Worker:
             w = None
         if w is None:
             w = _WORKERS[key] = _Worker(path)
+            while len(_WORKERS) > MAX_WORKERS:
+                _, old = _WORKERS.popitem(last=False)
+                if old.lock.acquire(blocking=False):  # never stop a worker that is answering a query
+                    old.lock.release()
+                    old.close()
+        _WORKERS.move_to_end(key)
         return w
 
 
