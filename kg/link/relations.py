@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+
 from kg.graph.model import RELATION_TYPES, Entity, Evidence, Mention, Relation
 from kg.link.context import PaperContext
 from kg.link.normalize import clean_surface, is_generic, is_named, is_proper_name, match_key, variant_bases
