@@ -522,3 +522,21 @@ def test_digit_counted_abbreviations_pair_up():
     assert ids["I3D"] == ids["Input-Dependent Dynamic Depth"] and ids["W2V"] == ids["word2vec"]
     assert ids["R3D"] != ids["residual network"]  # three d's are not there
     assert find_duplicates(g) == []
+
+
+def test_value_for_a_named_system():
+    papers, exs = corpus(
+        paper(
+            "p:c",
+            "[CornerNet-Lite|Model]: efficient keypoint detection",
+            "[CornerNet-Squeeze|Model] improves on [YOLOv3|Model] (34.4% [AP|Metric] at 34ms for [CornerNet-Squeeze|Model] "
+            "compared to 33.0% [AP|Metric] at 39ms for [YOLOv3|Model] on [COCO|Dataset]).",
+            results=[
+                {"value_text": "34.4%", "method": "YOLOv3", "dataset": "COCO", "metric": "AP"},
+                {"value_text": "33.0%", "method": "YOLOv3", "dataset": "COCO", "metric": "AP"},
+            ],
+        )
+    )
+    g = link(papers, exs)
+    rows = {r.value_text: (r.surface["method"], r.surface["dataset"]) for r in g.results.values()}
+    assert rows == {"34.4%": ("CornerNet-Squeeze", "COCO"), "33.0%": ("YOLOv3", "COCO")}

@@ -117,9 +117,9 @@ _NUMBER = re.compile(r"\d")
 
 
 def _attached(ctx: PaperContext, rc: ResultCandidate) -> dict[str, Mention]:
-    """Metric and dataset written right after the value ("80.3% mean IoU on Cityscapes"): they belong to this
-    value whatever the candidate says, since each value of "86.2% mIoU on VOC and 80.3% mIoU on Cityscapes" is
-    followed by its own."""
+    """Metric, dataset and system written right after the value ("80.3% mean IoU on Cityscapes", "34.4% AP at 34ms
+    for CornerNet-Squeeze"): they belong to this value whatever the candidate says, since each value of "86.2% mIoU
+    on VOC and 80.3% mIoU on Cityscapes" is followed by its own."""
     text = ctx.texts.get(rc.field, "")
     if not rc.value_end or rc.value_end > len(text):
         return {}
@@ -131,6 +131,11 @@ def _attached(ctx: PaperContext, rc: ResultCandidate) -> dict[str, Mention]:
     pos = rc.value_end
     for m in after:
         gap = text[pos : m.start]
+        if "metric" in out and m.type in ("Model", "Method") and "method" not in out and _FOR_SYSTEM.fullmatch(gap):
+            # "34.4% AP at 34ms for CornerNet-Squeeze": the system the value is stated for
+            out["method"] = m
+            pos = m.end
+            continue
         if _NUMBER.search(gap) or ";" in gap:
             break
         if m.type == "Metric" and "metric" not in out and "dataset" not in out and len(gap.strip()) <= 2:
@@ -144,6 +149,7 @@ def _attached(ctx: PaperContext, rc: ResultCandidate) -> dict[str, Mention]:
     return out
 
 
+_FOR_SYSTEM = re.compile(r"\s*(?:at\s+[\d.,]+\s?[A-Za-z%]*\s+)?(?:for|by|of|with)\s+(?:the\s+|a\s+|an\s+)?", re.I)
 _ACHIEVE = re.compile(r"\b(?:achiev\w*|obtain\w*|reach\w*|attain\w*|yield\w*|report\w*|establish\w*|deliver\w*|get|gets)\b", re.I)
 _VALUE = re.compile(r"(?<![\w.\-/])(\d{1,3}(?:\.\d+)?)\s?(%)?(?![\w.]*\d)(?![\w\-])")
 _METRIC_LINK = re.compile(r"^\s*(?:of|=|:|at|is|was|of about|of up to)?\s*$", re.I)
@@ -199,10 +205,11 @@ def build_results(
         surf: dict[str, str | None] = {}
         for role in ROLE_TYPES:
             ids[role], surf[role] = _resolve(ctx, rc, role, corpus_index)
-        for role, m in _attached(ctx, rc).items():
+        attached = _attached(ctx, rc)
+        for role, m in attached.items():
             ids[role], surf[role] = m.entity, m.text
         ours = [p for p in proposed if entities[p].type in ("Model", "Method")]
-        if ours and ids["method"] not in (None, ours[0]) and _baseline_or_generic(ctx, rc, surf["method"]):
+        if ours and "method" not in attached and ids["method"] not in (None, ours[0]) and _baseline_or_generic(ctx, rc, surf["method"]):
             ids["method"], surf["method"] = None, None
         if ids["method"] is None and surf["method"] is None:
             if ours:
