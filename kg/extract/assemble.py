@@ -4,7 +4,8 @@ Gazetteers come from the training split only (SciREX non-dev documents, SciERC t
 
 * ``Dataset``: surface forms annotated Material at least twice, name-like (a capital letter or a digit), annotated
   Material in at least 70 % of their annotated occurrences;
-* ``Metric``: surface forms annotated Metric at least 3 times and in at least 75 % of their annotated occurrences,
+* ``Metric``: surface forms annotated Metric at least 3 times (10 for single lowercase words) and in at least 75 %
+  of their annotated occurrences,
   keeping name-like forms and phrases with a metric head word (accuracy, error, score, rate...);
 * ``generic_acronyms``: all-caps Method forms of at most 4 letters used in at least 4 different training
   documents (CNN, LSTM, SGD): families of techniques, not named models.
@@ -54,7 +55,9 @@ def learn_gazetteer(datasets_dir: Path | None = None) -> dict[str, list[str]]:
         if c["Dataset"] >= 2 and c["Dataset"] / total >= 0.7 and (any(ch.isupper() or ch.isdigit() for ch in t)):
             if t.lower() not in {"english", "wikipedia", "twitter", "web"} and not t.endswith(("dataset", "datasets")):
                 gaz["Dataset"].append(t)
-        if c["Metric"] >= 3 and c["Metric"] / total >= 0.75:
+        # single lowercase words ("distance", "error") are metrics only when annotated so very often
+        min_metric = 10 if (t.islower() and " " not in t) else 3
+        if c["Metric"] >= min_metric and c["Metric"] / total >= 0.75:
             if any(ch.isupper() or ch.isdigit() for ch in t) or _METRIC_HEAD.search(t):
                 gaz["Metric"].append(t)
     # longer acronyms used that widely are named models (DCGAN, SRCNN, RANSAC...), short ones families (CNN, GAN)

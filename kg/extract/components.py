@@ -183,7 +183,7 @@ _WELL_KNOWN_METRICS = [
     r"mIoU|IoU|mAP|AP(?:50|75|_?\{?\d+\}?)?|AR|mAR|PQ|NDS",
     r"FID|KID|PSNR|SSIM|LPIPS|CLIP\s?[Ss]core|FVD|Inception Score",
     r"WER|CER|EER|MOS|SDR|SI-SNR|SI-SDR|PESQ|STOI|UTMOS",
-    r"MRR|NDCG|nDCG|MAP|AUC|AUROC|AUPRC|ROC-AUC|EM|MAE|RMSE|MSE|PCK(?:h)?",
+    r"MRR|NDCG|nDCG|MAP|AUC|AUROC|AUPRC|ROC-AUC|EM\s{1,3}score|MAE|RMSE|MSE|PCK(?:h)?",
     r"perplexity|exact match|word error rate|character error rate|mean average precision|"
     r"mean intersection over union|intersection[- ]over[- ]union|success rate|win rate|pass rate|"
     r"top-\d accuracy|classification accuracy|accuracy|latency|throughput|FLOPs|GFLOPs|FPS",
@@ -506,6 +506,9 @@ def make_typing(nlp: Language, name: str, drop_generic: bool):
             url_chars.update(range(a, b))
         ents = []
         for e in doc.ents:
+            e = _trim(e)
+            if e is None:
+                continue
             t = e.text
             if drop_generic and is_generic(t):
                 continue
@@ -565,6 +568,29 @@ def _evaluated_on(text: str, start: int, end: int, previous: list[Span]) -> bool
     if previous and previous[-1].label_ == "Dataset" and _LIST_GAP.match(text[previous[-1].end_char : start]):
         return True
     return False
+
+
+_LEAD_WORDS = {"the", "a", "an", "our", "this", "these", "those", "its", "their", "his", "her", "such", "each"}
+_TRAIL_WORDS = {"of", "and", "or", "the", "for", "in", "on", "with", "to", "by", "from", "as", "at", "via", "a", "an"}
+_EDGE_PUNCT = set(",.;:!?")
+
+
+def _trim(e: Span) -> Span | None:
+    """Drop leading determiners and trailing function words or punctuation from a span ("classification of")."""
+    start, end = e.start, e.end
+    doc = e.doc
+    while start < end and (doc[start].lower_ in _LEAD_WORDS or doc[start].text in _EDGE_PUNCT) and end - start > 1:
+        start += 1
+    while end > start and (doc[end - 1].lower_ in _TRAIL_WORDS or doc[end - 1].text in _EDGE_PUNCT) and end - start > 1:
+        end -= 1
+    if end - start == 1 and (doc[start].lower_ in _LEAD_WORDS | _TRAIL_WORDS or doc[start].is_punct):
+        return None
+    if (start, end) == (e.start, e.end):
+        return e
+    sp = Span(doc, start, end, label=e.label_)
+    src = _sources(doc)
+    src[(sp.start_char, sp.end_char)] = src.get((e.start_char, e.end_char), "ner")
+    return sp
 
 
 _MODEL_TAIL = {
