@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -47,6 +47,15 @@ SOURCE_CONFIDENCE = {
 
 
 # ----------------------------------------------------------------------------------------------- helpers
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, cached: spaCy rebuilds the string from every token on each access."""
+    t = doc.user_data.get("kg_text")
+    if t is None:
+        t = doc.text
+        doc.user_data["kg_text"] = t
+    return t
+
+
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """Token spans ``(start, end)`` of the sentences, cached by ``kg_sentencizer`` (``doc.sents`` rescans the
     whole doc on every call, which made sentence lookups quadratic)."""
@@ -144,29 +153,35 @@ def make_sentencizer(nlp: Language, name: str, punct: list[str]):
         n = len(doc)
         if n == 0:
             return doc
-        # one array write: setting token.is_sent_start one by one is quadratic in spaCy
+        text = doc_text(doc)
+        # integer arrays instead of Token objects (creating Tokens dominated the cost), one array write at the end
+        arr = doc.to_array([ORTH, IDX, IS_PUNCT, IS_SPACE])
+        orth, idx, is_punct, is_space = arr[:, 0], arr[:, 1].tolist(), arr[:, 2].tolist(), arr[:, 3].tolist()
+        punct_ids = {doc.vocab.strings[p] for p in punct_set}
+        is_sp = [o in punct_ids for o in orth.tolist()]
+        dot = doc.vocab.strings["."]
+        orth_l = orth.tolist()
         starts = numpy.full((n, 1), -1, dtype="int64")
         starts[0, 0] = 1
         seen_punct = False
-        prev = doc[0]
         for i in range(1, n):
-            tok = doc[i]
-            if "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
-                if not tok.is_space:
+            # text between the previous token's start and this token's start holds the previous token + whitespace
+            gap = text[idx[i - 1] : idx[i]]
+            if "\n" in gap:
+                if not is_space[i]:
                     starts[i, 0] = 1
                 seen_punct = False
-            else:
-                if prev.text in punct_set:
-                    seen_punct = True
-                if seen_punct and not tok.is_punct and not tok.is_space:
-                    # "e.g. the" style continuations: a lowercase word after "." is usually not a new sentence
-                    if not tok.text[:1].islower() or prev.text != ".":
-                        starts[i, 0] = 1
-                    seen_punct = False
-            prev = tok
+                continue
+            if is_sp[i - 1]:
+                seen_punct = True
+            if seen_punct and not is_punct[i] and not is_space[i]:
+                # "e.g. the" style continuations: a lowercase word after "." is usually not a new sentence
+                if not text[idx[i]].islower() or orth_l[i - 1] != dot:
+                    starts[i, 0] = 1
+                seen_punct = False
         doc.from_array([SENT_START], starts.astype("uint64"))
-        idx = numpy.flatnonzero(starts[:, 0] == 1).tolist()
-        doc.user_data["kg_sents"] = list(zip(idx, idx[1:] + [n]))
+        first = numpy.flatnonzero(starts[:, 0] == 1).tolist()
+        doc.user_data["kg_sents"] = list(zip(first, first[1:] + [n]))
         return doc
 
     return sentencize
@@ -285,7 +300,7 @@ class RuleRecognizer:
 
     # -- processing
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         strong: list[tuple[Span, str]] = []
         weak: list[tuple[Span, str]] = []
         sent_starts = _sent_start_chars(doc)
@@ -419,7 +434,7 @@ def make_abbreviations(nlp: Language, name: str, propagate: bool):
     """Schwartz–Hearst pairs into ``doc.user_data["kg_abbrevs"]``; types flow between long and short forms."""
 
     def detect(doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         pairs = find_abbreviations(text)
         doc.user_data["kg_abbrevs"] = [tuple(p) for p in pairs]
         if not propagate or not pairs:
@@ -497,7 +512,7 @@ def make_typing(nlp: Language, name: str, drop_generic: bool):
         generic_acr = rules.generic_acronyms if rules else set()
         known_models = set(rules.gazetteer.get("Model", [])) if rules else set()
         abbrevs = doc.user_data.get("kg_abbrevs", [])
-        text = doc.text  # Doc.text rebuilds the string on every access
+        text = doc_text(doc)
         long_of = {text[s:e]: text[ls:le] for s, e, ls, le in abbrevs}
         sent_starts = _sent_start_chars(doc)
         src = _sources(doc)
@@ -661,7 +676,7 @@ def make_consistency(nlp: Language, name: str, min_length: int):
             r"(?<![\w\-])(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w])"
         )
         new = []
-        for m in pat.finditer(doc.text):
+        for m in pat.finditer(doc_text(doc)):
             sp = doc.char_span(m.start(), m.end(), label=best[m.group(0)], alignment_mode="strict")
             if sp is not None:
                 new.append((sp, "consistency"))
@@ -782,7 +797,7 @@ def make_links(nlp: Language, name: str):
     """URLs (code, data, project pages) into ``doc.user_data["kg_links"]``."""
 
     def links(doc: Doc) -> Doc:
-        doc.user_data["kg_links"] = find_links(doc.text)
+        doc.user_data["kg_links"] = find_links(doc_text(doc))
         return doc
 
     return links

@@ -123,6 +123,7 @@ def _make_docs(nlp: Language, job: _Job) -> list[Doc]:
     docs = []
     for off, piece in pieces:
         doc = nlp.make_doc(piece)
+        doc.user_data["kg_text"] = piece  # the tokenizer preserves the text exactly
         doc.user_data["kg_offset"] = off
         if off == 0 and title_end:
             doc.user_data["kg_title_end"] = title_end
