@@ -283,3 +283,68 @@ def test_concurrent_readers_survive_a_rebuild(tmp_path):
     assert seen <= {50, 80}
     assert cypher(tmp_path, "MATCH (p:Paper) RETURN count(p) AS n")[0]["n"] == 80
     close_all()
+
+
+@pytest.mark.parametrize(
+    "params, fragment",
+    [
+        ({"x": [1, "x"]}, r"\$x is a list mixing a number and a string"),
+        ({"x": ["a", 1]}, r"\$x is a list mixing a string and a number"),
+        ({"x": [[1], ["a"]]}, r"\$x is a list mixing"),
+        ({"x": {"k": [True, 1]}}, r"\$x\.k is a list mixing a boolean and a number"),
+        ({"x": 2**70}, r"\$x is 1180591620717411303424, outside the 64-bit integer range"),
+        ({"x": (1, 2)}, r"\$x is a tuple"),
+    ],
+)
+def test_parameters_the_engine_cannot_take_are_a_clear_query_error(store_dir, params, fragment):
+    with pytest.raises(QueryError, match=fragment):
+        cypher(store_dir, "RETURN $x AS x", params)
+
+
+def test_parameters_of_one_type_still_work(store_dir):
+    assert cypher(store_dir, "RETURN $x AS x, $y AS y", {"x": [1, 2.5, None], "y": [{"a": 1}, {"a": None}]}) == [
+        {"x": [1.0, 2.5, None], "y": [{"a": 1}, {"a": None}]}
+    ]
+
+
+@pytest.mark.parametrize(
+    "query, params",
+    [
+        ("UNWIND range(1, 3e9) AS i RETURN count(i) AS n", {}),
+        ("UNWIND range(1, $n) AS i RETURN count(i) AS n", {"n": 3_000_000_000}),
+        ("RETURN size(range(-5, 10 ^ 12, 2)) AS n", {}),
+        ("RETURN size(range(0, 2 * $n)) AS n // range(1, 2)", {"n": 10**8}),
+    ],
+)
+def test_huge_literal_ranges_are_refused_before_the_engine_allocates_them(store_dir, query, params):
+    with pytest.raises(QueryRefusedError, match=r"range\(\) for [\d,]+ values, more than the 10,000,000"):
+        cypher(store_dir, query, params)
+
+
+def test_small_and_data_bound_ranges_run(store_dir):
+    assert cypher(store_dir, "UNWIND range(1, 1000) AS i RETURN count(i) AS n") == [{"n": 1000}]
+    # 'range(1, 1e12)' inside a string is data, not a call
+    assert cypher(store_dir, "RETURN 'range(1, 1e12)' AS s") == [{"s": "range(1, 1e12)"}]
+    rows = cypher(store_dir, "MATCH (p:Paper) UNWIND range(0, size(p.authors)) AS i RETURN count(*) AS n")
+    assert rows[0]["n"] > 0
+
+
+def test_row_limit_stops_the_engine_not_only_the_reader(store_dir):
+    # 10^14 rows: without the LIMIT pushed into the query the engine would fill memory until the timeout
+    q = "UNWIND range(1, 10000000) AS a UNWIND range(1, 10000000) AS b RETURN a, b"
+    rows = cypher(store_dir, q, max_rows=5, timeout=20)
+    assert len(rows) == 5
+    # a UNION query keeps its meaning (no LIMIT appended) and is still cut by the reader
+    rows = cypher(store_dir, "UNWIND range(1, 10) AS i RETURN i UNION ALL UNWIND range(1, 10) AS i RETURN i",
+                  max_rows=3)
+    assert len(rows) == 3
+
+
+def test_with_row_limit_only_appends_where_it_keeps_the_meaning():
+    from kg.cypher.guards import with_row_limit
+
+    assert with_row_limit("MATCH (n) RETURN n", 7).endswith("LIMIT 7")
+    assert with_row_limit("MATCH (n) RETURN n // trailing comment", 7).endswith("\nLIMIT 7")
+    for q in ("MATCH (n) RETURN n LIMIT 3", "RETURN 1 UNION RETURN 2", "MATCH (n) RETURN n;",
+              "MATCH (n) WHERE EXISTS { MATCH (n)-->(m) RETURN m }", "MATCH (n) WITH n SKIP 1 MATCH (m) WHERE m = n"):
+        assert with_row_limit(q, 7) == q

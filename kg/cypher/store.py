@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from kg.errors import BuildDirError, QueryError, QueryRefusedError, QueryTimeoutError, StoreError
 from kg.graph.model import KnowledgeGraph
+from kg.cypher.guards import check_params, check_ranges, with_row_limit
 from kg.cypher.schema import EVIDENCE, EVIDENCE_FIELDS, NODE_TABLES, REL_TABLES, ddl_statements
 from kg.cypher.view import PropertyGraph, load, property_graph
 
@@ -180,6 +181,11 @@ def check_read_only(query: str) -> None:
                 )
 
 
+#: Memory (bytes) a read-only database may use for its page cache and for query results together: a query that needs
+#: more fails with a QueryError instead of taking the machine's memory (LadybugDB's default is 80% of RAM).
+#: ``KG_CYPHER_MEMORY_MIB`` overrides it; the store file itself is always allowed to fit in twice over.
+READ_MEMORY = int(os.environ.get("KG_CYPHER_MEMORY_MIB", "2048")) * 2**20
+
 _DB_CACHE: dict[tuple[str, int, int, bool], Any] = {}
 _DB_LOCK = threading.Lock()
 
@@ -196,7 +202,8 @@ def _database(path: Path, read_only: bool) -> Any:
             # thread may still be reading through it (it is closed when the last reference goes).
             for old in [k for k in _DB_CACHE if k[0] == key[0]]:
                 _DB_CACHE.pop(old)
-            db = ladybug.Database(str(path), read_only=read_only)
+            db = (ladybug.Database(str(path), read_only=True, buffer_pool_size=max(READ_MEMORY, 2 * st.st_size))
+                  if read_only else ladybug.Database(str(path)))
             if read_only:  # a writable handle must not outlive the call that asked for it
                 _DB_CACHE[key] = db
         return db
@@ -257,13 +264,16 @@ def cypher_with_columns(
         allow_write: allow writing clauses; the database is otherwise opened read-only, so the engine refuses writes
             too.
         timeout: seconds after which the query is interrupted.
-        max_rows: stop reading after this many rows.
+        max_rows: at most this many rows; a query ending in a ``RETURN`` without ``LIMIT`` gets ``LIMIT max_rows``
+            so the engine stops early too.
 
     Raises:
         BuildDirError: the build directory has no Cypher store.
-        QueryRefusedError: the query writes and ``allow_write`` is False.
+        QueryRefusedError: the query writes and ``allow_write`` is False, or calls ``range()`` for more than
+            :data:`kg.cypher.guards.MAX_RANGE` values.
         QueryTimeoutError: the query ran longer than ``timeout``.
-        QueryError: the query is malformed or fails.
+        QueryError: the query is malformed or fails, a parameter has a type LadybugDB cannot take (a list mixing
+            strings and numbers, ...), or the query needs more memory than a read-only store may use.
     """
     import ladybug
 
@@ -272,19 +282,34 @@ def cypher_with_columns(
         raise BuildDirError(
             f"{build_dir} has no Cypher store ({CYPHER_SUBDIR}/{DB_NAME}). Build it with `kg build INPUT -o {build_dir}`."
         )
+    params = dict(params or {})
     if not allow_write:
         check_read_only(query)
+    check_params(params)
+    check_ranges(query, params)
+    if max_rows is not None:
+        query = with_row_limit(query, max_rows)
     db = _database(path, read_only=not allow_write)
     conn = ladybug.Connection(db)
     try:
         if timeout:
             conn.set_query_timeout(max(1, int(timeout * 1000)))
         try:
-            result = conn.execute(query, dict(params or {}))
+            result = conn.execute(query, params)
+        except (ValueError, TypeError) as exc:  # pybind11 conversion of a parameter the checks did not foresee
+            raise QueryError(
+                f"LadybugDB could not convert the query parameters ({exc}); pass strings, numbers, booleans, null, "
+                "lists of one type or maps with string keys."
+            ) from exc
         except RuntimeError as exc:
             msg = str(exc)
             if msg.strip().rstrip(".") == "Interrupted":
                 raise QueryTimeoutError(f"The Cypher query ran longer than {timeout} s and was stopped.") from exc
+            if "buffer pool is full" in msg:
+                raise QueryError(
+                    f"The Cypher query needed more memory than a read-only store may use ({READ_MEMORY >> 20} MiB, "
+                    "set by KG_CYPHER_MEMORY_MIB); add a LIMIT or narrower filters."
+                ) from exc
             if "read-only" in msg:
                 raise QueryRefusedError(f"The Cypher store is opened read-only and refused the query: {msg}") from exc
             raise QueryError(f"The Cypher query failed: {msg}") from exc
