@@ -227,7 +227,8 @@ _STOP_CAPS = {
     "Standard", "Popular", "Benchmark", "Dataset", "Datasets", "New", "Novel", "Two", "Three", "Four", "Multiple",
     "Different", "Various", "Other", "Some", "Comprehensive", "Challenging", "Diverse", "Synthetic", "Open",
 }
-_WORDLIKE = re.compile(r"(?<![\w\-.])[A-Za-z0-9][\w]*(?:[\-.+][\w]+)*\+*(?![\w])")
+# words holding a capital or a digit after their first character (plain lowercase words cannot be names)
+_WORDLIKE = re.compile(r"(?<![\w\-.])(?=[A-Za-z0-9][\w\-.+]*[A-Z0-9])[A-Za-z0-9][\w]*(?:[\-.+][\w]+)*\+*(?![\w])")
 #: what a stand-alone name looks like (ASCII, 3-25 chars, starts with a letter, not "pN"-style maths)
 _PLAUSIBLE_NAME = re.compile(r"^(?=.{3,25}$)(?:[A-Z][\w\-.+]*|[a-z]{1,4}[A-Z][\w\-.+]*|[a-z]+\d[\w\-.+]*[A-Z][\w\-.+]*)$", re.A)
 _CITATION_KEY = re.compile(r"^[a-z]+\d{4}[a-z]+$")
@@ -658,25 +659,33 @@ def make_consistency(nlp: Language, name: str, min_length: int):
     """A surface form typed once is typed the same everywhere in the doc, and its other occurrences are found."""
 
     def harmonise(doc: Doc) -> Doc:
-        if not doc.ents:
+        ents = list(doc.ents)
+        if not ents:
             return doc
+        text = doc_text(doc)
         votes: dict[str, Counter] = defaultdict(Counter)
         src = _sources(doc)
-        for e in doc.ents:
+        surface = [text[e.start_char : e.end_char] for e in ents]
+        for e, t in zip(ents, surface):
             # a rule's reading (title prefix, "named X", a variant) outweighs the statistical model's
             weight = 3 if src.get((e.start_char, e.end_char), "ner").startswith("rule:") else 1
-            votes[e.text][e.label_] += weight
+            votes[t][e.label_] += weight
         best = {t: c.most_common(1)[0][0] for t, c in votes.items()}
-        relabel = {(e.start, e.end): best[e.text] for e in doc.ents if best[e.text] != e.label_}
+        relabel = {(e.start, e.end): best[t] for e, t in zip(ents, surface) if best[t] != e.label_}
         _relabel(doc, relabel)
         forms = [t for t in best if len(t) >= min_length and (not t.islower() or " " in t) and not is_generic(t)]
         if not forms:
             return doc
+        occupied = bytearray(len(text) + 1)
+        for e in ents:
+            occupied[e.start_char : e.end_char] = b"\x01" * (e.end_char - e.start_char)
         pat = re.compile(
             r"(?<![\w\-])(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w])"
         )
         new = []
-        for m in pat.finditer(doc_text(doc)):
+        for m in pat.finditer(text):
+            if occupied[m.start()] or occupied[m.end() - 1]:
+                continue
             sp = doc.char_span(m.start(), m.end(), label=best[m.group(0)], alignment_mode="strict")
             if sp is not None:
                 new.append((sp, "consistency"))

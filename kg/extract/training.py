@@ -124,7 +124,12 @@ def train(
     info = build_corpora(datasets_dir, tmp / "corpus")
     ov = {"paths.train": str(tmp / "corpus" / "train.spacy"), "paths.dev": str(tmp / "corpus" / "dev.spacy")}
     ov.update(overrides or {})
-    spacy_train(config, tmp / "trained", overrides=ov, use_gpu=-1)
+    import contextlib
+    import sys
+
+    # spaCy prints its training table on stdout; the CLI keeps stdout for data
+    with contextlib.redirect_stdout(sys.stderr):
+        spacy_train(config, tmp / "trained", overrides=ov, use_gpu=-1)
     from kg.extract.assemble import assemble
 
     assemble(tmp / "trained" / "model-best", Path(output), gazetteer_counts=info["names"])
