@@ -357,7 +357,8 @@ def lookup_key(text: str) -> str:
 
 
 def _lookup_keys(s: str, names: Iterable[str]) -> Iterator[RawTriple]:
-    for key in sorted({lookup_key(n) for n in names} - {""}):
+    # "" is every node's key too, so a named query's empty parameter ("any") is the same index lookup
+    for key in sorted({lookup_key(n) for n in names} | {""}):
         yield (s, _MLKG_lookupKey, (key, _XSD_STRING))
 
 

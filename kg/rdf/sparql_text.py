@@ -167,7 +167,9 @@ def bind_params(query: str, params: dict[str, Any] | None) -> str:
     """Bind ``params`` by inserting ``VALUES (?a ?b) { (term term) }`` at the start of the query's WHERE pattern.
 
     Values become RDF terms (strings are escaped literals, numbers typed literals), so no value can change the
-    query's structure. Each parameter must be a variable of the query.
+    query's structure. Each parameter must be a variable of the query, ``?NAME`` or ``?NAME_key``: a string
+    parameter also binds ``?NAME_key`` to its lookup key (lower-cased, as in ``mlkg:lookupKey``) when the query
+    uses that variable.
 
     Raises:
         QueryError: a parameter name is invalid or is not a variable of the query, or the query has no WHERE
@@ -180,11 +182,23 @@ def bind_params(query: str, params: dict[str, Any] | None) -> str:
     for name in params:
         if not _PARAM_NAME.match(name):
             raise QueryError(f"{name!r} is not a valid parameter name (letters, digits and _ only).")
-        if name not in variables:
+        if name not in variables and f"{name}_key" not in variables:
             raise QueryError(
                 f"The query has no variable ?{name} to bind the parameter {name!r} to. "
                 f"Its variables are: {', '.join(sorted(variables)) or 'none'}."
             )
+    # Convention of the named queries: a string parameter NAME also binds ?NAME_key, its lookup key (as in
+    # mlkg:lookupKey), when the query uses that variable. A key bound in VALUES is an index lookup for Oxigraph,
+    # where BIND(LCASE(?NAME) AS ?NAME_key) would make it scan every key.
+    from kg.rdf.mapping import lookup_key
+
+    params = dict(params)
+    for name, value in list(params.items()):
+        key_var = f"{name}_key"
+        if isinstance(value, str) and key_var in variables and key_var not in params:
+            params[key_var] = lookup_key(value)
+        if name not in variables:  # only its key is used
+            del params[name]
     kind = operation_kind(tokens)
     # The WHERE pattern: the '{' after a top-level WHERE keyword; without WHERE, the first (SELECT/ASK/DESCRIBE)
     # or second (CONSTRUCT: the first is the template) top-level '{'.
