@@ -309,3 +309,10 @@ def test_cli(build_dir, tmp_path):
     assert r.exit_code == 1 and "refused" in r.output
     r = runner.invoke(app, ["sparql", str(build_dir), "ASK { ?s ?p ?o }", "--format", "tsv"])
     assert r.exit_code == 0 and r.stdout.split() == ["?boolean", "true"]
+
+
+def test_string_parameters_also_bind_their_lookup_key():
+    q = bind_params("SELECT * WHERE { ?d <http://x/k> ?dataset_key }", {"dataset": "ImageNet \u200d"})
+    assert '?dataset_key' in q and '"imagenet \u200d"' in q and "?dataset " not in q.split("WHERE")[1].split("}")[0]
+    with pytest.raises(QueryError, match="no variable"):
+        bind_params("SELECT * WHERE { ?d ?p ?o }", {"dataset": "x"})
