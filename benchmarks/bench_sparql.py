@@ -16,7 +16,7 @@ are reported as ``>N s``. Latencies are engine time (query + result iteration), 
 Usage::
 
     .venv/bin/python benchmarks/bench_sparql.py [--papers 100000] [--rdflib-papers 5000] [--repeat 5]
-        [--shared-build DIR] [--skip-shared] [--json OUT]
+        [--shared-build DIR] [--skip-shared] [--skip-synthetic] [--json OUT]
 """
 
 from __future__ import annotations
@@ -164,6 +164,7 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds per pyoxigraph query run before giving up")
     ap.add_argument("--shared-build", type=Path, help="an existing build of the shared corpus")
     ap.add_argument("--skip-shared", action="store_true")
+    ap.add_argument("--skip-synthetic", action="store_true", help="only the shared-corpus graph")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = ap.parse_args()
 
@@ -189,6 +190,8 @@ def main() -> None:
             rl = bench_rdflib(graph, args.repeat, args.rdflib_timeout)
             report(f"shared corpus ({len(graph.papers)} papers)", ox, rl)
             results["graphs"]["shared"] = {"papers": len(graph.papers), "pyoxigraph": ox, "rdflib": rl}
+        if args.skip_synthetic:
+            return
         graph = synthetic_graph(args.rdflib_papers)
         ox = bench_oxigraph(graph, tmp / "ox-small", args.repeat, args.timeout)
         rl = bench_rdflib(graph, max(1, min(args.repeat, 3)), args.rdflib_timeout)
@@ -202,8 +205,8 @@ def main() -> None:
         results["graphs"][f"synthetic-{args.papers}"] = {"papers": args.papers, "pyoxigraph": ox, "rdflib": None}
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":
