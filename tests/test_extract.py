@@ -230,3 +230,19 @@ def test_score_counts_exact_and_overlap():
     assert s["exact"]["Material"]["f1"] == 0.0
     assert s["overlap"]["Material"]["f1"] == 1.0
     assert s["exact"]["micro"]["p"] == 0.5
+
+
+def test_evaluate_command_on_scierc_sample(tmp_path, shared_dir):
+    from kg.errors import InputError
+    from kg.extract.cli_commands import run_evaluate
+
+    lines = (shared_dir / "datasets" / "scierc" / "dev.json").read_text(encoding="utf-8").splitlines()[:5]
+    gold = tmp_path / "gold.json"
+    gold.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = run_evaluate(gold, "scierc")
+    assert res["documents"] == 5
+    for kind in ("exact", "overlap"):
+        assert set(res[kind]) == {"Method", "Material", "Metric", "Task", "micro"}
+    assert 0.2 < res["exact"]["micro"]["f1"] <= res["overlap"]["micro"]["f1"]
+    with pytest.raises(InputError):
+        run_evaluate(gold, "conll")

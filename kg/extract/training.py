@@ -8,7 +8,6 @@ components, plus gazetteers learned from the training split) and save it.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import shutil
