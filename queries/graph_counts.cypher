@@ -5,7 +5,7 @@ MATCH (p:Paper) RETURN "papers" AS kind, "Paper" AS type, count(p) AS count
 UNION ALL
 MATCH (e:Model:Method:Dataset:Metric:Task) RETURN "entities" AS kind, label(e) AS type, count(e) AS count
 UNION ALL
-MATCH ()-[r]->() WHERE label(r) IN ["PROPOSES", "EVALUATES_ON", "USES", "ADDRESSES", "REPORTS", "EVALUATED_ON", "OUTPERFORMS", "COMPARED_WITH", "USED_FOR", "VARIANT_OF", "CO_MENTIONED", "HAS_CODE"]
+MATCH ()-[r:PROPOSES|EVALUATES_ON|USES|ADDRESSES|REPORTS|EVALUATED_ON|OUTPERFORMS|COMPARED_WITH|USED_FOR|VARIANT_OF|CO_MENTIONED|HAS_CODE]->()
 RETURN "relations" AS kind, label(r) AS type, count(r) AS count
 UNION ALL
 MATCH (r:Result) RETURN "results" AS kind, "Result" AS type, count(r) AS count

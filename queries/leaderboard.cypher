@@ -6,8 +6,8 @@
 MATCH (p:Paper)-[:HAS_RESULT]->(r:Result)-[:OF_MODEL]->(m:Model:Method),
       (r)-[:ON_DATASET]->(d:Dataset), (r)-[:MEASURES]->(me:Metric)
 WHERE r.value IS NOT NULL
-  AND ($dataset = "" OR (lower(d.name) = lower($dataset) OR lower(d.id) = lower($dataset) OR list_contains(list_transform(d.aliases, a -> lower(a)), lower($dataset))))
-  AND ($metric = "" OR (lower(me.name) = lower($metric) OR lower(me.id) = lower($metric) OR list_contains(list_transform(me.aliases, a -> lower(a)), lower($metric))))
+  AND ($dataset = "" OR list_contains(d.keys, lower($dataset)))
+  AND ($metric = "" OR list_contains(me.keys, lower($metric)))
 RETURN m.name AS model, d.name AS dataset_name, me.name AS metric_name, r.value AS value,
        CASE WHEN r.unit = "" THEN NULL ELSE r.unit END AS unit, p.id AS paper
 ORDER BY dataset_name, metric_name, value DESC, model, paper, r.id

@@ -3,7 +3,7 @@
 // param: task = ""  (task name or alias; "" means any task)
 // columns: method, task_name, papers
 MATCH (t:Task)<-[:ADDRESSES]-(p:Paper)-[:USES|:PROPOSES]->(m:Method)
-WHERE $task = "" OR (lower(t.name) = lower($task) OR lower(t.id) = lower($task) OR list_contains(list_transform(t.aliases, a -> lower(a)), lower($task)))
+WHERE $task = "" OR list_contains(t.keys, lower($task))
 WITH m, t, count(DISTINCT p) AS papers
 RETURN m.name AS method, t.name AS task_name, papers
 ORDER BY papers DESC, method, task_name, m.id, t.id

@@ -3,7 +3,7 @@
 // param: task = ""  (task name or alias; "" means every task)
 // columns: task_name, metric, papers
 MATCH (t:Task)<-[:ADDRESSES]-(p:Paper)-[:REPORTS]->(me:Metric)
-WHERE $task = "" OR (lower(t.name) = lower($task) OR lower(t.id) = lower($task) OR list_contains(list_transform(t.aliases, a -> lower(a)), lower($task)))
+WHERE $task = "" OR list_contains(t.keys, lower($task))
 WITH t, me, count(DISTINCT p) AS papers
 RETURN t.name AS task_name, me.name AS metric, papers
 ORDER BY task_name, papers DESC, metric, t.id, me.id

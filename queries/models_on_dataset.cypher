@@ -3,6 +3,6 @@
 // param: dataset = "ImageNet"  (dataset name or alias; "" means any dataset)
 // columns: model, type, dataset_name, support
 MATCH (m:Model:Method)-[s:EVALUATED_ON]->(d:Dataset)
-WHERE $dataset = "" OR (lower(d.name) = lower($dataset) OR lower(d.id) = lower($dataset) OR list_contains(list_transform(d.aliases, a -> lower(a)), lower($dataset)))
+WHERE $dataset = "" OR list_contains(d.keys, lower($dataset))
 RETURN m.name AS model, label(m) AS type, d.name AS dataset_name, s.support AS support
 ORDER BY support DESC, model, dataset_name, m.id, d.id

@@ -5,7 +5,7 @@
 MATCH (p:Paper)-[:EVALUATES_ON]->(d:Dataset)
 WHERE $task = "" OR EXISTS {
   MATCH (p)-[:ADDRESSES]->(t:Task)
-  WHERE (lower(t.name) = lower($task) OR lower(t.id) = lower($task) OR list_contains(list_transform(t.aliases, a -> lower(a)), lower($task)))
+  WHERE list_contains(t.keys, lower($task))
 }
 WITH d, count(DISTINCT p) AS papers
 RETURN d.name AS dataset, papers

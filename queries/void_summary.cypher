@@ -5,7 +5,7 @@
 // "linkset p" links per relation predicate), which equal the .rq's rows of the same items.
 MATCH (n) RETURN "class " + label(n) AS item, CAST(count(n) AS STRING) AS value
 UNION ALL
-MATCH ()-[r]->() WHERE r.id IS NOT NULL
+MATCH ()-[r:PROPOSES|EVALUATES_ON|USES|ADDRESSES|REPORTS|EVALUATED_ON|OUTPERFORMS|COMPARED_WITH|USED_FOR|VARIANT_OF|CO_MENTIONED|HAS_CODE]->()
 WITH label(r) AS t, count(r) AS n
 RETURN "linkset " + CASE t WHEN "PROPOSES" THEN "proposes" WHEN "EVALUATES_ON" THEN "evaluatesOn" WHEN "USES" THEN "uses"
   WHEN "ADDRESSES" THEN "addresses" WHEN "REPORTS" THEN "reports" WHEN "EVALUATED_ON" THEN "evaluatedOn"

@@ -50,6 +50,7 @@ PAPER_PROPS: Props = (
     ("links", "STRING[]"),
     ("sources", "STRING[]"),
     ("mention_count", "INT64"),  # mention records of the paper, linked to an entity or not
+    ("keys", "STRING[]"),  # lookup keys: id and title, lower-cased (RDF: mlkg:lookupKey)
 )
 
 ENTITY_PROPS: Props = (
@@ -59,6 +60,8 @@ ENTITY_PROPS: Props = (
     ("mentions", "INT64"),  # mentions over the whole corpus
     ("paper_count", "INT64"),  # distinct papers mentioning the entity
     ("merges", "STRING"),  # JSON list: why surface forms were merged
+    ("keys", "STRING[]"),  # lookup keys: id, name and aliases, lower-cased, distinct, sorted (RDF: mlkg:lookupKey)
+    ("names", "STRING[]"),  # the name, then the distinct aliases other than the name, sorted
 )
 
 RESULT_PROPS: Props = (
@@ -85,6 +88,7 @@ REPOSITORY_PROPS: Props = (
     ("kind", "STRING"),
     ("paper_count", "INT64"),
     ("papers", "STRING[]"),  # ids of the papers that link it (HAS_CODE relations may cover only some)
+    ("keys", "STRING[]"),  # lookup keys: id and URL, lower-cased
 )
 
 #: Properties of every relationship that comes from a :class:`kg.graph.model.Relation`.

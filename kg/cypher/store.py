@@ -21,7 +21,7 @@ import pyarrow as pa
 from kg.errors import BuildDirError, QueryError, QueryRefusedError, QueryTimeoutError, StoreError
 from kg.graph.model import KnowledgeGraph
 from kg.cypher.guards import check_params, check_ranges, with_row_limit
-from kg.cypher.schema import EVIDENCE, EVIDENCE_FIELDS, NODE_TABLES, REL_TABLES, ddl_statements
+from kg.cypher.schema import EVIDENCE, EVIDENCE_FIELDS, NODE_TABLES, REL_TABLES, ddl_statements, ladybug_type
 from kg.cypher.view import PropertyGraph, load, property_graph
 
 log = logging.getLogger(__name__)
@@ -216,6 +216,13 @@ def close_all() -> None:
             _DB_CACHE.popitem()[1].close()
 
 
+#: Column types whose Arrow conversion gives the same Python values as ``get_next()``.
+_ARROW_SAFE = re.compile(
+    r"^(?:STRING|BOOL|INT8|INT16|INT32|INT64|INT128|UINT8|UINT16|UINT32|UINT64|FLOAT|DOUBLE|"
+    + re.escape(ladybug_type(EVIDENCE)[:-2]) + r")(?:\[\])*$"
+)
+
+
 def _plain(value: Any) -> Any:
     """Python value of a LadybugDB result cell; nodes and relationships become dicts of their properties."""
     if isinstance(value, dict):
@@ -316,6 +323,13 @@ def cypher_with_columns(
         results = result if isinstance(result, list) else [result]
         last = results[-1]
         columns = last.get_column_names()
+        if columns and all(_ARROW_SAFE.match(t) for t in last.get_column_data_types()):
+            # Arrow converts a large result about ten times faster than row-by-row get_next(), with equal values
+            # for these types (nodes and relationships keep the row path, which drops their internal ids).
+            table = last.get_as_arrow()
+            if max_rows is not None:
+                table = table.slice(0, max_rows)
+            return columns, [dict(zip(columns, vals)) for vals in zip(*(col.to_pylist() for col in table.columns))]
         rows = []
         while last.has_next():
             if max_rows is not None and len(rows) >= max_rows:

@@ -67,6 +67,15 @@ def _evidence(items: Any) -> list[dict[str, Any]]:
     ]
 
 
+def lookup_keys(*names: str | None) -> list[str]:
+    """The lookup keys of a node: its non-empty names lower-cased, distinct and sorted.
+
+    Named queries match a name parameter with ``list_contains(n.keys, lower($name))``: one list test per node
+    instead of lower-casing the name, the id and every alias of every node (the RDF face's ``mlkg:lookupKey``).
+    """
+    return sorted({k for k in (_s(n).lower() for n in names if n) if k})  # type: ignore[union-attr]
+
+
 def _json(value: Any) -> str:
     return clean_text(json.dumps(value, ensure_ascii=False, sort_keys=True))
 
@@ -147,6 +156,7 @@ def property_graph(graph: KnowledgeGraph, strict: bool = False) -> PropertyGraph
                 "links": _sl(p.links),
                 "sources": _sl(p.sources),
                 "mention_count": mention_records.get(p.id, 0),
+                "keys": lookup_keys(p.id, p.title),
             }
         )
     for e in graph.entities.values():
@@ -163,6 +173,8 @@ def property_graph(graph: KnowledgeGraph, strict: bool = False) -> PropertyGraph
                 "mentions": int(e.mentions),
                 "paper_count": len(set(e.papers)),
                 "merges": _json(e.merges),
+                "keys": lookup_keys(e.id, e.name, *e.aliases),
+                "names": [_s(e.name)] + sorted({a for a in _sl(e.aliases) if a != _s(e.name)}),
             }
         )
     for r in graph.results.values():
@@ -194,6 +206,7 @@ def property_graph(graph: KnowledgeGraph, strict: bool = False) -> PropertyGraph
                 "kind": _s(repo.kind),
                 "paper_count": len(set(repo.papers)),
                 "papers": _sl(sorted(set(repo.papers))),
+                "keys": lookup_keys(repo.id, repo.url),
             }
         )
 

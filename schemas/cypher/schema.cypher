@@ -19,6 +19,7 @@ CREATE NODE TABLE Paper(
     links STRING[],
     sources STRING[],
     mention_count INT64,
+    keys STRING[],
     PRIMARY KEY (id)
 );
 
@@ -29,6 +30,8 @@ CREATE NODE TABLE Model(
     mentions INT64,
     paper_count INT64,
     merges STRING,
+    keys STRING[],
+    names STRING[],
     PRIMARY KEY (id)
 );
 
@@ -39,6 +42,8 @@ CREATE NODE TABLE Dataset(
     mentions INT64,
     paper_count INT64,
     merges STRING,
+    keys STRING[],
+    names STRING[],
     PRIMARY KEY (id)
 );
 
@@ -49,6 +54,8 @@ CREATE NODE TABLE Method(
     mentions INT64,
     paper_count INT64,
     merges STRING,
+    keys STRING[],
+    names STRING[],
     PRIMARY KEY (id)
 );
 
@@ -59,6 +66,8 @@ CREATE NODE TABLE Metric(
     mentions INT64,
     paper_count INT64,
     merges STRING,
+    keys STRING[],
+    names STRING[],
     PRIMARY KEY (id)
 );
 
@@ -69,6 +78,8 @@ CREATE NODE TABLE Task(
     mentions INT64,
     paper_count INT64,
     merges STRING,
+    keys STRING[],
+    names STRING[],
     PRIMARY KEY (id)
 );
 
@@ -96,6 +107,7 @@ CREATE NODE TABLE Repository(
     kind STRING,
     paper_count INT64,
     papers STRING[],
+    keys STRING[],
     PRIMARY KEY (id)
 );
 
