@@ -700,6 +700,61 @@ _NUMBER = re.compile(
     r"(?<![\w.\-/])(?:[+\-±]?\d+(?:[.,]\d+)?)(?:\s?%|\s?(?:pp|points?|dB|ms|s|x|×|FPS|fps|BLEU|FID))?(?![\w.]\d)"
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+#: metric names written as the unit of a score ("1.27 bits/char", "28.4 BLEU", "3.2 bpc"), which the statistical
+#: model rarely tags: a rule beats statistics here. Group 1 is the metric.
+_UNIT_METRIC = re.compile(
+    r"(?<![\w.])[+\-]?\d+(?:\.\d+)?\s?%?\s?"
+    r"(bits?\s?(?:/|per\s)\s?(?:char(?:acter)?|byte|dim(?:ension)?|word)s?|bpc|bpb|BPC|BPB|BLEU|METEOR|CIDEr|PPL|"
+    r"perplexity|mAP|AP(?:50|75)?|F1|WER|CER|PER|FID|EER|mIoU|MRR|nDCG|NDCG)(?![\w/])"
+)
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+
+
+def _unit_metrics(doc: Doc) -> None:
+    """Tag metric names written as the unit of a number ("1.27 bits/char") as Metric where nothing else is tagged."""
+    text = doc_text(doc)
+    new = []
+    for m in _UNIT_METRIC.finditer(text):
+        sp = _span(doc, m.start(1), m.end(1), "Metric")
+        if sp is not None:
+            new.append((sp, "results"))
+    _add(doc, new, override=False)
+
+
+def _respectively(rows: list[dict], s_ents: list[Span], text: str) -> None:
+    """"41.2, 35.1 and 20.3 mAP on COCO, VOC and LVIS, respectively": the i-th value of a list goes with the i-th
+    dataset (those after the list when their number matches, else those before it)."""
+    run = _value_list(rows, text)
+    if len(run) < 2:
+        return
+    datasets = sorted((e for e in s_ents if e.label_ == "Dataset"), key=lambda e: e.start_char)
+    first, last = run[0]["value_span"][0], run[-1]["value_span"][1]
+    for cands in ([e for e in datasets if e.start_char >= last], [e for e in datasets if e.end_char <= first]):
+        if len(cands) == len(run):
+            for r, d in zip(run, cands):
+                r["dataset"] = d
+            return
+
+
+_LIST_GAP = re.compile(r"[\s,;/]*(?:and|or)?[\s,;/]*", re.I)
+
+
+def _value_list(rows: list[dict], text: str) -> list[dict]:
+    """The longest run of values written as a list ("41.2, 35.1 and 20.3", "41.2 / 35.1 / 20.3"), each maybe
+    followed by the same metric name."""
+    best: list[dict] = []
+    cur: list[dict] = []
+    for r in rows:
+        if cur:
+            gap = text[cur[-1]["value_span"][1] : r["value_span"][0]]
+            metric = cur[-1]["metric"]
+            gap = gap.replace(metric.text, "", 1) if metric is not None else gap
+            if not _LIST_GAP.fullmatch(gap):
+                cur = []
+        cur.append(r)
+        if len(cur) > len(best):
+            best = list(cur)
+    return best
 
 
 @Language.factory("kg_results", default_config={"max_distance": 120})
@@ -708,6 +763,7 @@ def make_results(nlp: Language, name: str, max_distance: int):
 
     def find(doc: Doc) -> Doc:
         out = []
+        _unit_metrics(doc)
         spans = sentence_spans(doc)
         starts = [a for a, _b in spans]
         by_sent: dict[int, list[Span]] = defaultdict(list)
@@ -720,12 +776,15 @@ def make_results(nlp: Language, name: str, max_distance: int):
             if not metrics:
                 continue
             stext = sent.text
+            rows: list[dict] = []
             for m in _NUMBER.finditer(stext):
                 vs, ve = sent.start_char + m.start(), sent.start_char + m.end()
                 raw = m.group(0)
                 if any(e.start_char <= vs < e.end_char for e in s_ents):
                     continue
                 if _YEAR.match(raw) or (raw.isdigit() and len(raw) == 1 and "%" not in raw):
+                    continue
+                if raw.startswith("±"):  # a spread ("71.8 ± 0.3"), not a score
                     continue
                 metric = min(metrics, key=lambda e: _dist(e, vs, ve))
                 if _dist(metric, vs, ve) > max_distance:
@@ -740,7 +799,7 @@ def make_results(nlp: Language, name: str, max_distance: int):
                     value = None
                 unit = "%" if "%" in raw else None
                 vt = raw.strip()
-                out.append(
+                rows.append(
                     {
                         "sent": (sent.start_char, sent.end_char),
                         "value": value,
@@ -753,6 +812,9 @@ def make_results(nlp: Language, name: str, max_distance: int):
                         "task": task,
                     }
                 )
+            if _RESPECTIVELY.search(stext):
+                _respectively(rows, s_ents, doc_text(doc))
+            out.extend(rows)
         doc.user_data["kg_results"] = [
             {
                 **{k: v for k, v in r.items() if k not in ("metric", "dataset", "method", "task")},

@@ -86,6 +86,36 @@ _BASELINE_CUE = re.compile(
     re.I,
 )
 _IMPROVED_TO = re.compile(r"\bfrom\s+[\d.,]+\s*%?\s+to\s+$", re.I)
+#: "from 73.8% to 82.3%": the value after "from" is the starting point (a baseline's), not the paper's result
+_FROM_VALUE = re.compile(r"\bfrom\s+$", re.I)
+_TO_VALUE = re.compile(r"^\s*%?\s*to\s+[\d.,]+", re.I)
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+#: a title opening with the paper's system: "Full-Resolution Residual Networks for Semantic Segmentation"
+_TITLE_SYSTEM_NEXT = re.compile(r"\s*(?::|-\s|–|—|for\b|with\b|\(|$)", re.I)
+
+
+def is_starting_value(text: str, start: int, end: int) -> bool:
+    """Whether the value at ``text[start:end]`` is the starting point of "from <value> to <value>"."""
+    return bool(_FROM_VALUE.search(text[max(0, start - 12) : start]) and _TO_VALUE.match(text[end : end + 30]))
+
+
+def results_system(ctx: PaperContext, entities: dict[str, Entity], proposed: list[str]) -> str | None:
+    """The system a result stated by "we/our model/the proposed ..." belongs to: the Model/Method opening the title
+    ("Full-Resolution Residual Networks for ...", "X: ...") when it is a named Model or the abstract names it
+    too, else the paper's strongest Model/Method proposal."""
+    title = ctx.texts.get("title", "")
+    lead = len(title) - len(title.lstrip())
+    for m in ctx.mentions:
+        if (
+            m.field == "title" and m.entity and m.start == lead and entities[m.entity].type in ("Model", "Method")
+            and not is_generic(m.text) and _TITLE_SYSTEM_NEXT.match(title, m.end)
+            and (entities[m.entity].type == "Model" or any(o.entity == m.entity and o.field != "title" for o in ctx.mentions))
+        ):
+            return m.entity
+    ours = [p for p in proposed if entities[p].type in ("Model", "Method")]
+    return ours[0] if ours else None
+
+
 _OURS_CUE = re.compile(r"\b(?:we|our|ours|proposed|this (?:model|method|approach|work|paper))\b", re.I)
 
 
@@ -113,6 +143,27 @@ def _baseline_or_generic(ctx: PaperContext, rc: ResultCandidate, surface: str | 
     return ms >= rc.value_end and bool(_OURS_CUE.search(text, rc.sent_start, rc.value_start))
 
 
+#: a change rather than a score: "improves BLEU by 2.3 points", "+1.8%", "an improvement of 3%", "± 0.2"
+_DELTA_BEFORE = re.compile(
+    r"(?:\bby\s+(?:over\s+|about\s+|around\s+|up\s+to\s+|nearly\s+|almost\s+|more\s+than\s+|roughly\s+|"
+    r"a\s+margin\s+of\s+|an?\s+average\s+of\s+|approximately\s+)?"
+    r"|\b(?:improvements?|gains?|increases?|reductions?|decreases?|margins?|boosts?)\s+of\s+(?:about\s+|over\s+|up\s+to\s+)?"
+    r"|[+±]\s*)$",
+    re.I,
+)
+_DELTA_AFTER = re.compile(
+    r"^\s*(?:%\s*)?(?:points?|pp|p\.p\.)?\s*(?:absolute\s+|relative\s+)?"
+    r"(?:improvements?|gains?|increases?|reductions?|decreases?|higher|lower|better|worse|boosts?|margins?)\b",
+    re.I,
+)
+
+
+def is_delta(text: str, start: int, end: int) -> bool:
+    """Whether the number at ``text[start:end]`` states a change ("by 2.3 points", "+1.8%", "3% improvement")
+    rather than a score: a change is no leaderboard row."""
+    return bool(_DELTA_BEFORE.search(text[max(0, start - 40) : start]) or _DELTA_AFTER.match(text[end : end + 40]))
+
+
 _NUMBER = re.compile(r"\d")
 
 
@@ -129,9 +180,16 @@ def _attached(ctx: PaperContext, rc: ResultCandidate) -> dict[str, Mention]:
     )
     out: dict[str, Mention] = {}
     pos = rc.value_end
+    # "41.2, 35.1 and 20.3 mAP on COCO, VOC and LVIS, respectively": extraction paired values and datasets in order
+    # "we obtain 79.4% top-1 accuracy with a ResNet-50": with "we/our" as the subject, a system after "with"/"using"
+    # is what the paper's system is built on, not whose result it is
+    ours_subject = bool(_OURS_CUE.search(text, rc.sent_start, rc.value_start))
+    respectively = "dataset" in rc.spans and bool(_RESPECTIVELY.search(text, rc.value_end, rc.sent_end or len(text)))
     for m in after:
         gap = text[pos : m.start]
-        if "metric" in out and m.type in ("Model", "Method") and "method" not in out and _FOR_SYSTEM.fullmatch(gap):
+        if "metric" in out and m.type in ("Model", "Method") and "method" not in out and _FOR_SYSTEM.fullmatch(gap) and not (
+            ours_subject and _INSTRUMENT.match(gap)
+        ):
             # "34.4% AP at 34ms for CornerNet-Squeeze": the system the value is stated for
             out["method"] = m
             pos = m.end
@@ -141,7 +199,7 @@ def _attached(ctx: PaperContext, rc: ResultCandidate) -> dict[str, Mention]:
         if m.type == "Metric" and "metric" not in out and "dataset" not in out and len(gap.strip()) <= 2:
             out["metric"] = m
             pos = m.end
-        elif m.type == "Dataset" and "dataset" not in out and re.fullmatch(r"\s*(?:on|in|for|over)\s+(?:the\s+)?", gap, re.I):
+        elif m.type == "Dataset" and "dataset" not in out and not respectively and re.fullmatch(r"\s*(?:on|in|for|over)\s+(?:the\s+)?", gap, re.I):
             out["dataset"] = m
             break
         elif len(gap) > 40:
@@ -149,6 +207,7 @@ def _attached(ctx: PaperContext, rc: ResultCandidate) -> dict[str, Mention]:
     return out
 
 
+_INSTRUMENT = re.compile(r"\s*(?:at\s+[\d.,]+\s?[A-Za-z%]*\s+)?with\b", re.I)
 _FOR_SYSTEM = re.compile(r"\s*(?:at\s+[\d.,]+\s?[A-Za-z%]*\s+)?(?:for|by|of|with)\s+(?:the\s+|a\s+|an\s+)?", re.I)
 _ACHIEVE = re.compile(r"\b(?:achiev\w*|obtain\w*|reach\w*|attain\w*|yield\w*|report\w*|establish\w*|deliver\w*|get|gets)\b", re.I)
 _VALUE = re.compile(r"(?<![\w.\-/])(\d{1,3}(?:\.\d+)?)\s?(%)?(?![\w.]*\d)(?![\w\-])")
@@ -208,10 +267,22 @@ def build_results(
         attached = _attached(ctx, rc)
         for role, m in attached.items():
             ids[role], surf[role] = m.entity, m.text
-        ours = [p for p in proposed if entities[p].type in ("Model", "Method")]
-        if ours and "method" not in attached and ids["method"] not in (None, ours[0]) and _baseline_or_generic(ctx, rc, surf["method"]):
+        system = results_system(ctx, entities, proposed)
+        ours = [system] if system else []
+        text = ctx.texts.get(rc.field, "")
+        if is_delta(text, rc.value_start, rc.value_end) or rc.value_text.startswith("+"):
+            # "improves BLEU by 2.3 points", "a +1.8% gain": a change, not a leaderboard row
+            continue
+        starting = "method" not in attached and is_starting_value(text, rc.value_start, rc.value_end)
+        if starting and (ids["method"] in ours or not surf["method"] or is_generic(surf["method"]) or ids["method"] is None):
+            # "improve ... from 1.06 to 0.99": the starting value is a baseline's, whose name the sentence does not give
             ids["method"], surf["method"] = None, None
-        if ids["method"] is None and surf["method"] is None:
+        elif ids["method"] is None and surf["method"] and is_generic(surf["method"]):
+            # "SoTA", "ensembles" with no entity behind them: not a system name
+            surf["method"] = None
+        if ours and not starting and "method" not in attached and ids["method"] not in (None, ours[0]) and _baseline_or_generic(ctx, rc, surf["method"]):
+            ids["method"], surf["method"] = None, None
+        if ids["method"] is None and surf["method"] is None and not starting:
             if ours:
                 ids["method"] = ours[0]
                 surf["method"] = ctx.first_text(ours[0]) or entities[ours[0]].name
