@@ -1,0 +1,188 @@
+"""Result rows (value + metric + dataset + system): the sentence patterns of extraction's ``kg_results`` component
+and of linking's result resolution, on made-up sentences (hand-made mentions, so the NER model plays no part)."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from test_link_helpers import corpus, paper
+
+from kg.extract.components import _respectively, _unit_metrics
+from kg.link import link
+from kg.link.results import is_delta, is_starting_value
+
+
+def _rows(g):
+    return {r.value_text: (r.surface["method"], r.surface["dataset"], r.surface["metric"]) for r in g.results.values()}
+
+
+def _with_spans(ex, text, roles_by_value):
+    """Give the hand-made candidates the role spans extraction would have set."""
+    for rc in ex.results:
+        for role, surface in roles_by_value.get(rc.value_text, {}).items():
+            s = text.index(surface, rc.sent_start)
+            rc.spans[role] = [s, s + len(surface)]
+            setattr(rc, role, surface)
+
+
+# -- linking: whose result, which dataset ------------------------------------------------------------
+def test_from_a_to_b_starting_value_is_a_baseline_and_generic_method_is_the_papers_system():
+    papers, exs = corpus(
+        paper(
+            "p:xl",
+            "[FooFormer|Model]: long context language models",
+            "We improve the state-of-the-art ([SoTA|Method]) results of [bpc|Metric] from 1.06 to 0.99 on "
+            "[enwik9|Dataset], and from 20.5 to 18.3 on [WikiText-9|Dataset].",
+            results=[{"value_text": v, "method": "SoTA", "metric": "bpc"} for v in ("1.06", "0.99", "20.5", "18.3")],
+        )
+    )
+    # "SoTA" is dropped as generic noise by linking: the candidate's surface has no entity behind it
+    g = link(papers, exs)
+    rows = _rows(g)
+    assert rows["0.99"] == ("FooFormer", "enwik9", "bpc")
+    assert rows["18.3"] == ("FooFormer", "WikiText-9", "bpc")
+    # the starting values belong to the previous state of the art, which the sentence does not name
+    assert rows["1.06"][0] is None and rows["20.5"][0] is None
+    assert rows["1.06"][1] == "enwik9"
+
+
+def test_changes_are_not_result_rows():
+    papers, exs = corpus(
+        paper(
+            "p:d",
+            "[BarNet|Model]: better translation",
+            "[BarNet|Model] obtains 30.1 [BLEU|Metric] on [WMT-X|Dataset], improving [BLEU|Metric] by 2.3 points. "
+            "It reaches 80.1% [top-1 accuracy|Metric] on [ImageNet-Z|Dataset], a 1.5% absolute improvement.",
+            results=[
+                {"value_text": "30.1", "metric": "BLEU"},
+                {"value_text": "2.3", "metric": "BLEU"},
+                {"value_text": "80.1%", "metric": "top-1 accuracy"},
+                {"value_text": "1.5%", "metric": "top-1 accuracy"},
+            ],
+        )
+    )
+    g = link(papers, exs)
+    assert set(_rows(g)) == {"30.1", "80.1%"}
+
+
+@pytest.mark.parametrize(
+    ("text", "start_word", "delta"),
+    [
+        ("improves mAP by 2.3 points", "2.3", True),
+        ("improves mAP by over 2 BLEU", "2", True),
+        ("a +1.8% gain", "1.8", True),
+        ("an improvement of 3.1% over X", "3.1", True),
+        ("gives an 8.7% improvement in NDCG", "8.7", True),
+        ("is 4.2 points higher than X", "4.2", True),
+        ("achieves 71.8% mIoU", "71.8", False),
+        ("a top-1 accuracy of 71.8%", "71.8", False),
+        ("mAP = 41.2 on COCO", "41.2", False),
+    ],
+)
+def test_is_delta(text, start_word, delta):
+    s = text.index(start_word)
+    assert is_delta(text, s, s + len(start_word)) is delta
+
+
+def test_is_starting_value():
+    text = "improved from 73.8% to 82.3% on X"
+    assert is_starting_value(text, text.index("73.8"), text.index("73.8") + 5)
+    assert not is_starting_value(text, text.index("82.3"), text.index("82.3") + 5)
+    text = "rose from 2 layers to 71.8 mAP"
+    assert not is_starting_value(text, text.index("71.8"), text.index("71.8") + 4)
+
+
+def test_respectively_keeps_the_datasets_extraction_paired_in_order():
+    abstract = ("[BazDet|Model] achieves 41.2, 35.1 and 20.3 [mAP|Metric] on [COCO-Q|Dataset], [VOC-Q|Dataset] and "
+                "[LVIS-Q|Dataset], respectively.")
+    papers, exs = corpus(
+        paper("p:r", "[BazDet|Model]: detection", abstract,
+              results=[{"value_text": v, "method": "BazDet", "metric": "mAP"} for v in ("41.2", "35.1", "20.3")])
+    )
+    text = papers["p:r"].abstract
+    _with_spans(exs["p:r"], text, {"41.2": {"dataset": "COCO-Q"}, "35.1": {"dataset": "VOC-Q"}, "20.3": {"dataset": "LVIS-Q"}})
+    g = link(papers, exs)
+    assert {v: d for v, (_m, d, _mt) in _rows(g).items()} == {"41.2": "COCO-Q", "35.1": "VOC-Q", "20.3": "LVIS-Q"}
+
+
+def test_title_named_model_owns_our_results_over_a_generic_proposal():
+    papers, exs = corpus(
+        paper(
+            "p:t",
+            "[Full-Width Residual Nets|Model] for [Street Segmentation|Task]",
+            "We propose a novel [ResNet-like architecture|Model] for segmentation. Our approach achieves an "
+            "[intersection-over-union score|Metric] of 71.8% on the [CityLanes|Dataset] dataset.",
+            results=[{"value_text": "71.8%", "metric": "intersection-over-union score", "dataset": "CityLanes"}],
+        )
+    )
+    g = link(papers, exs)
+    assert _rows(g)["71.8%"] == ("Full-Width Residual Nets", "CityLanes", "intersection-over-union score")
+
+
+def test_backbone_after_with_is_not_the_system_when_we_are_the_subject():
+    papers, exs = corpus(
+        paper(
+            "p:b",
+            "[QuuxGrain|Model]: unified embeddings",
+            "We obtain 79.4% [top-1 accuracy|Metric] with a [ResNet-50|Model] learned on [ImageNet|Dataset].",
+            results=[{"value_text": "79.4%", "method": "ResNet-50", "metric": "top-1 accuracy", "dataset": "ImageNet"}],
+        ),
+        paper(
+            "p:c",
+            "[Corner-Lite|Model]: fast detection",
+            "[Corner-Lite|Model] is fast (34.4% [AP|Metric] at 34ms for [Corner-Squeeze|Model] on [COCO|Dataset]).",
+            results=[{"value_text": "34.4%", "method": "Corner-Lite", "metric": "AP", "dataset": "COCO"}],
+        ),
+    )
+    g = link(papers, exs)
+    by_paper = {r.paper: r.surface["method"] for r in g.results.values()}
+    assert by_paper == {"p:b": "QuuxGrain", "p:c": "Corner-Squeeze"}
+
+
+# -- extraction helpers on blank spaCy docs ----------------------------------------------------------
+@pytest.fixture(scope="module")
+def blank():
+    return spacy.blank("en")
+
+
+def test_unit_metrics_tags_scores_written_with_their_metric(blank):
+    doc = blank("We reach 1.27 bits/char on text8, 28.4 BLEU and 3.1 bpc, in 12 days.")
+    _unit_metrics(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("bits/char", "Metric"), ("BLEU", "Metric"), ("bpc", "Metric")]
+
+
+def test_unit_metrics_leaves_existing_entities(blank):
+    doc = blank("It gets 40.1 AP on COCO.")
+    doc.ents = [doc.char_span(13, 15, label="Method")]
+    _unit_metrics(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("AP", "Method")]
+
+
+def _row(doc, value, metric):
+    s = doc.text.index(value)
+    m = doc.text.index(metric, s)
+    return {"value_span": (s, s + len(value)), "metric": doc.char_span(m, m + len(metric), label="Metric"), "dataset": None}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ours gets 41.2, 35.1 and 20.3 mAP on COCO, VOC and LVIS, respectively.",
+        "Ours gets 41.2 / 35.1 / 20.3 mAP on COCO, VOC and LVIS, respectively.",
+        "On COCO, VOC and LVIS, ours gets 41.2, 35.1 and 20.3 mAP, respectively.",
+    ],
+)
+def test_respectively_pairs_a_value_list_with_datasets_in_order(blank, text):
+    doc = blank(text)
+    doc.ents = [doc.char_span(doc.text.index(n), doc.text.index(n) + len(n), label="Dataset") for n in ("COCO", "VOC", "LVIS")]
+    rows = [_row(doc, v, "mAP") for v in ("41.2", "35.1", "20.3")]
+    _respectively(rows, list(doc.ents), doc.text)
+    assert [r["dataset"].text for r in rows] == ["COCO", "VOC", "LVIS"]
+
+
+def test_respectively_needs_a_list_of_values(blank):
+    doc = blank("Ours gets 41.2 mAP on COCO with 10 layers and 35.1 mAP on VOC, respectively.")
+    doc.ents = [doc.char_span(doc.text.index(n), doc.text.index(n) + len(n), label="Dataset") for n in ("COCO", "VOC")]
+    rows = [_row(doc, "41.2", "mAP"), _row(doc, "35.1", "mAP")]
+    _respectively(rows, list(doc.ents), doc.text)
+    assert [r["dataset"] for r in rows] == [None, None]
