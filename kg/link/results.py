@@ -199,7 +199,8 @@ def _attached(ctx: PaperContext, rc: ResultCandidate) -> dict[str, Mention]:
         if m.type == "Metric" and "metric" not in out and "dataset" not in out and len(gap.strip()) <= 2:
             out["metric"] = m
             pos = m.end
-        elif m.type == "Dataset" and "dataset" not in out and not respectively and re.fullmatch(r"\s*(?:on|in|for|over)\s+(?:the\s+)?", gap, re.I):
+        elif m.type == "Dataset" and "dataset" not in out and not respectively and re.fullmatch(r"\s*(?:on|in|over)\s+(?:the\s+)?", gap, re.I):
+            # not "for": "82.3% for ResNet-50" names the system, so a mistyped system is no dataset
             out["dataset"] = m
             break
         elif len(gap) > 40:
@@ -280,7 +281,7 @@ def build_results(
         elif ids["method"] is None and surf["method"] and is_generic(surf["method"]):
             # "SoTA", "ensembles" with no entity behind them: not a system name
             surf["method"] = None
-        if ours and not starting and "method" not in attached and ids["method"] not in (None, ours[0]) and _baseline_or_generic(ctx, rc, surf["method"]):
+        if ours and not starting and "method" not in attached and ids["method"] != ours[0] and _baseline_or_generic(ctx, rc, surf["method"]):
             ids["method"], surf["method"] = None, None
         if ids["method"] is None and surf["method"] is None and not starting:
             if ours:
