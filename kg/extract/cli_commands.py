@@ -55,6 +55,11 @@ def extraction_to_json(ex: PaperExtraction, paper: Paper) -> dict:
     return obj
 
 
+def _json_line(ex: PaperExtraction, paper: Paper) -> tuple[str, int]:
+    """One ``kg extract`` output line and its number of mentions (module-level: worker processes run it)."""
+    return json.dumps(extraction_to_json(ex, paper), ensure_ascii=False) + "\n", len(ex.mentions)
+
+
 def run_extract(
     inputs: Iterable[str | Path],
     format: str | None = None,
@@ -76,7 +81,7 @@ def run_extract(
     Returns:
         ``{"papers": n, "mentions": m, "ingest": report dict}``.
     """
-    from kg.extract.pipeline import extract_papers
+    from kg.extract.pipeline import map_extractions
     from kg.ingest import IngestReport, check_inputs, read_papers
     from kg.link.output import register_extract_hook
 
@@ -89,10 +94,12 @@ def run_extract(
     fh = open(output, "w", encoding="utf-8") if output else None
     stream = fh or out or sys.stdout
     try:
-        for paper, ex in zip(papers, extract_papers(papers, workers=workers, batch_size=batch_size)):
-            stream.write(json.dumps(extraction_to_json(ex, paper), ensure_ascii=False) + "\n")
+        # the JSON line (linking hooks included) is made where the extraction is made: with workers > 1 that is
+        # in the worker processes, and the parent only writes
+        for line, n_mentions in map_extractions(papers, _json_line, workers=workers, batch_size=batch_size):
+            stream.write(line)
             n += 1
-            m += len(ex.mentions)
+            m += n_mentions
     finally:
         if fh:
             fh.close()

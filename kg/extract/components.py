@@ -654,6 +654,34 @@ def _is_named_model(text: str, long_of: dict, generic_acr: set, known: set) -> b
 
 
 # -------------------------------------------------------------------------------------- consistency
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _whole_word_occurrences(text: str, forms: list[str]) -> list[tuple[int, str]]:
+    """Non-overlapping occurrences of ``forms`` in ``text`` not glued to a word (or a hyphen before), scanning left
+    to right and taking the longest form at each position: what ``re.finditer`` of the alternation
+    ``(?<![\\w\\-])(?:longest|...|shortest)(?!\\w)`` finds, without compiling a new regex per document (that
+    compilation cost more than the rest of the pass)."""
+    hits = []
+    n = len(text)
+    for f in set(forms):
+        i = text.find(f)
+        while i >= 0:
+            j = i + len(f)
+            if (i == 0 or not (_is_word_char(text[i - 1]) or text[i - 1] == "-")) and (j >= n or not _is_word_char(text[j])):
+                hits.append((i, -len(f), f))
+            i = text.find(f, i + 1)
+    hits.sort()
+    out = []
+    cur = 0
+    for i, _neg, f in hits:
+        if i >= cur:
+            out.append((i, f))
+            cur = i + len(f)
+    return out
+
+
 @Language.factory("kg_consistency", default_config={"min_length": 2})
 def make_consistency(nlp: Language, name: str, min_length: int):
     """A surface form typed once is typed the same everywhere in the doc, and its other occurrences are found."""
@@ -679,14 +707,12 @@ def make_consistency(nlp: Language, name: str, min_length: int):
         occupied = bytearray(len(text) + 1)
         for e in ents:
             occupied[e.start_char : e.end_char] = b"\x01" * (e.end_char - e.start_char)
-        pat = re.compile(
-            r"(?<![\w\-])(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w])"
-        )
         new = []
-        for m in pat.finditer(text):
-            if occupied[m.start()] or occupied[m.end() - 1]:
+        for s, f in _whole_word_occurrences(text, forms):
+            e = s + len(f)
+            if occupied[s] or occupied[e - 1]:
                 continue
-            sp = doc.char_span(m.start(), m.end(), label=best[m.group(0)], alignment_mode="strict")
+            sp = doc.char_span(s, e, label=best[f], alignment_mode="strict")
             if sp is not None:
                 new.append((sp, "consistency"))
         _add(doc, new, override=False)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import bisect
 import hashlib
 import logging
+import gc
 import multiprocessing as mp
 import os
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 import spacy
 from spacy.language import Language
@@ -28,6 +29,7 @@ from kg.extract.textnorm import normalize
 from kg.graph.model import Mention, Paper
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MODEL_DIR = Path(__file__).with_name("model")
 SEP = "\n\n"
@@ -296,10 +298,12 @@ def _worker_init(path: str | None) -> None:
         _WORKER_NLP = load_pipeline(path)
 
 
-def _worker_run(args: tuple[list[Paper], int]) -> list[dict]:
-    papers, batch_size = args
+def _worker_run(args: tuple[list[Paper], int, Callable | None]) -> list:
+    papers, batch_size, post = args
     assert _WORKER_NLP is not None
-    return [ex.to_dict() for ex in _extract_serial(papers, _WORKER_NLP, batch_size)]
+    if post is None:
+        return [ex.to_dict() for ex in _extract_serial(papers, _WORKER_NLP, batch_size)]
+    return [post(ex, p) for p, ex in zip(papers, _extract_serial(papers, _WORKER_NLP, batch_size))]
 
 
 def extract_papers(
@@ -322,10 +326,34 @@ def extract_papers(
     Yields:
         One :class:`PaperExtraction` per paper.
     """
+    yield from map_extractions(papers, None, nlp=nlp, workers=workers, batch_size=batch_size, model_path=model_path)
+
+
+def map_extractions(
+    papers: Iterable[Paper],
+    post: Callable[[PaperExtraction, Paper], T] | None,
+    nlp: Language | None = None,
+    workers: int = 1,
+    batch_size: int = 64,
+    model_path: str | Path | None = None,
+) -> Iterator[T]:
+    """Like :func:`extract_papers`, but yields ``post(extraction, paper)`` computed where the extraction was made.
+
+    With ``workers > 1`` the post-processing (e.g. building the ``kg extract`` JSON line, linking hooks included)
+    then runs in the worker processes too, and only its result travels back: the parent stays a thin writer
+    instead of a serial bottleneck. ``post`` must be a module-level function (it is pickled by reference);
+    ``None`` yields the :class:`PaperExtraction` itself.
+    """
     if workers <= 0:
         workers = os.cpu_count() or 1
     if workers == 1:
-        yield from _extract_serial(papers, nlp or load_pipeline(model_path), batch_size)
+        pipe = nlp or load_pipeline(model_path)
+        if post is None:
+            yield from _extract_serial(papers, pipe, batch_size)
+            return
+        papers = list(papers) if not isinstance(papers, list) else papers
+        for p, ex in zip(papers, _extract_serial(papers, pipe, batch_size)):
+            yield post(ex, p)
         return
     global _WORKER_NLP
     try:
@@ -335,19 +363,27 @@ def extract_papers(
     if ctx.get_start_method() == "fork":
         # loaded once in the parent; forked workers inherit it without reloading
         _WORKER_NLP = nlp or _WORKER_NLP or load_pipeline(model_path)
-    chunk = max(8, batch_size // 2)
+        # objects alive now are never collected in the children: their pages stay shared instead of being
+        # copied by the collector touching every object's header
+        gc.freeze()
+    # small tasks keep both workers busy to the end (the last task is the tail a worker waits alone on)
+    chunk = max(8, batch_size // 4)
 
     def chunks():
         buf = []
         for p in papers:
             buf.append(p)
             if len(buf) >= chunk:
-                yield (buf, batch_size)
+                yield (buf, batch_size, post)
                 buf = []
         if buf:
-            yield (buf, batch_size)
+            yield (buf, batch_size, post)
 
-    with ctx.Pool(workers, initializer=_worker_init, initargs=(str(model_path) if model_path else None,)) as pool:
-        for out in pool.imap(_worker_run, chunks()):
-            for d in out:
-                yield PaperExtraction.from_dict(d)
+    try:
+        with ctx.Pool(workers, initializer=_worker_init, initargs=(str(model_path) if model_path else None,)) as pool:
+            for out in pool.imap(_worker_run, chunks()):
+                for d in out:
+                    yield PaperExtraction.from_dict(d) if post is None else d
+    finally:
+        if ctx.get_start_method() == "fork":
+            gc.unfreeze()
