@@ -3,10 +3,11 @@
 // param: name = ""  (entity name, alias or id; "" means any entity)
 // param: entity_type = ""  (Model, Method, Dataset, Metric or Task; "" means any type)
 // columns: id, type, label, alias
+// e.rank is the entity's position in (type, name, id) order, precomputed at load
 // names = [name] + the distinct aliases other than the name (the RDF face has no altLabel equal to the prefLabel)
 MATCH (e:Model:Method:Dataset:Metric:Task)
 WHERE ($entity_type = "" OR lower(label(e)) = lower($entity_type))
   AND ($name = "" OR list_contains(e.keys, lower($name)))
 UNWIND e.names AS alias
 RETURN e.id AS id, label(e) AS type, e.name AS label, alias
-ORDER BY type, label, id, alias
+ORDER BY e.rank, alias

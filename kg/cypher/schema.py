@@ -62,6 +62,7 @@ ENTITY_PROPS: Props = (
     ("merges", "STRING"),  # JSON list: why surface forms were merged
     ("keys", "STRING[]"),  # lookup keys: id, name and aliases, lower-cased, distinct, sorted (RDF: mlkg:lookupKey)
     ("names", "STRING[]"),  # the name, then the distinct aliases other than the name, sorted
+    ("rank", "INT64"),  # position in (type, name, id) order over all entities: an integer sort key for listings
 )
 
 RESULT_PROPS: Props = (

@@ -177,6 +177,11 @@ def property_graph(graph: KnowledgeGraph, strict: bool = False) -> PropertyGraph
                 "names": [_s(e.name)] + sorted({a for a in _sl(e.aliases) if a != _s(e.name)}),
             }
         )
+    # Sorting 250k rows on three strings takes the engine seconds; on one integer, a fraction of that.
+    ranked = sorted(((t, row["name"] is None, row["name"] or "", row["id"], row) for t in ENTITY_TYPES
+                     for row in pg.nodes[t]), key=lambda x: x[:4])
+    for i, x in enumerate(ranked):
+        x[4]["rank"] = i
     for r in graph.results.values():
         label_of[r.id] = "Result"
         pg.nodes["Result"].append(

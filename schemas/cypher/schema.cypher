@@ -32,6 +32,7 @@ CREATE NODE TABLE Model(
     merges STRING,
     keys STRING[],
     names STRING[],
+    rank INT64,
     PRIMARY KEY (id)
 );
 
@@ -44,6 +45,7 @@ CREATE NODE TABLE Dataset(
     merges STRING,
     keys STRING[],
     names STRING[],
+    rank INT64,
     PRIMARY KEY (id)
 );
 
@@ -56,6 +58,7 @@ CREATE NODE TABLE Method(
     merges STRING,
     keys STRING[],
     names STRING[],
+    rank INT64,
     PRIMARY KEY (id)
 );
 
@@ -68,6 +71,7 @@ CREATE NODE TABLE Metric(
     merges STRING,
     keys STRING[],
     names STRING[],
+    rank INT64,
     PRIMARY KEY (id)
 );
 
@@ -80,6 +84,7 @@ CREATE NODE TABLE Task(
     merges STRING,
     keys STRING[],
     names STRING[],
+    rank INT64,
     PRIMARY KEY (id)
 );
 
