@@ -186,3 +186,34 @@ def test_respectively_needs_a_list_of_values(blank):
     rows = [_row(doc, "41.2", "mAP"), _row(doc, "35.1", "mAP")]
     _respectively(rows, list(doc.ents), doc.text)
     assert [r["dataset"] for r in rows] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("text", "start_word", "delta"),
+    [
+        ("achieving 5% top-1 accuracy improvement on X", "5", True),
+        ("over 1% BLEU improvement absolute", "1", True),
+        ("a higher controllability by ~33.5% over prior methods", "33.5", True),
+        ("while using 10% fewer FLOPs", "10", True),
+        ("reaches 71.8% accuracy with less compute", "71.8", False),
+        ("reaches 71.8% mIoU and more robust boundaries", "71.8", False),
+    ],
+)
+def test_is_delta_with_metric_words_between(text, start_word, delta):
+    s = text.index(start_word)
+    assert is_delta(text, s, s + len(start_word)) is delta
+
+
+def test_change_lists_and_citations_are_not_result_rows():
+    papers, exs = corpus(
+        paper(
+            "p:g",
+            "[SumNet|Model]: summaries",
+            "[SumNet|Model] reaches 21.3 [ROUGE-2 F1|Metric] on [NewsSum|Dataset], with [ROUGE-2 F1|Metric] gains of 0.88, "
+            "2.01 and 0.38 over baselines. We tune it with [cross entropy|Metric] optimization [17].",
+            results=[{"value_text": v, "metric": "ROUGE-2 F1"} for v in ("21.3", "0.88", "2.01", "0.38")]
+            + [{"value_text": "17", "metric": "cross entropy"}],
+        )
+    )
+    g = link(papers, exs)
+    assert set(_rows(g)) == {"21.3"}

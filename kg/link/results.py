@@ -148,14 +148,27 @@ _DELTA_BEFORE = re.compile(
     r"(?:\bby\s+(?:over\s+|about\s+|around\s+|up\s+to\s+|nearly\s+|almost\s+|more\s+than\s+|roughly\s+|"
     r"a\s+margin\s+of\s+|an?\s+average\s+of\s+|approximately\s+)?"
     r"|\b(?:improvements?|gains?|increases?|reductions?|decreases?|margins?|boosts?)\s+of\s+(?:about\s+|over\s+|up\s+to\s+)?"
-    r"|[+±]\s*)$",
+    r"|[+±]\s*)[~≈]?\s*$",
     re.I,
 )
 _DELTA_AFTER = re.compile(
-    r"^\s*(?:%\s*)?(?:points?|pp|p\.p\.)?\s*(?:absolute\s+|relative\s+)?"
-    r"(?:improvements?|gains?|increases?|reductions?|decreases?|higher|lower|better|worse|boosts?|margins?)\b",
+    r"^\s*(?:%\s*)?(?:points?|pp|p\.p\.)?\s*(?:(?!(?:with|and|or|while|using|on|in|at|for|of|than|but|by|to|the|a|an)\b)[\w\-@]+\s+){0,3}?(?:absolute\s+|relative\s+)?"
+    r"(?:improvements?|gains?|increases?|reductions?|decreases?|higher|lower|better|worse|boosts?|margins?"
+    r"|fewer|less|more|faster|slower|smaller|larger)\b",
     re.I,
 )
+
+
+#: a citation marker ("word2vec [17]", "[3, 12]"), not a score
+_CITE_BEFORE = re.compile(r"\[\s*(?:\d+\s*[,;–-]\s*)*$")
+_CITE_AFTER = re.compile(r"^\s*(?:[,;–-]\s*\d+\s*)*\]")
+#: what separates the values of a list ("gains of 0.88, 2.01 and 0.38")
+_LIST_SEP = re.compile(r"\s*%?\s*(?:,|;|/|and|or|,\s*and)\s*", re.I)
+
+
+def is_citation(text: str, start: int, end: int) -> bool:
+    """Whether the number at ``text[start:end]`` is a reference marker such as "[17]"."""
+    return bool(_CITE_BEFORE.search(text[max(0, start - 20) : start]) and _CITE_AFTER.match(text[end : end + 20]))
 
 
 def is_delta(text: str, start: int, end: int) -> bool:
@@ -258,6 +271,7 @@ def build_results(
     """Results of one paper; a missing method falls back to what the paper proposes, a missing dataset to the
     paper's only dataset. Adds ``EVALUATED_ON`` for every (method, dataset) pair a result states."""
     out = []
+    last_change: tuple[str, int, int] | None = None  #: (field, sentence start, value end) of the last change seen
     paper_datasets = sorted({m.entity for m in ctx.mentions if m.entity and m.type == "Dataset"})
     cands = [*ctx.extraction.results, *fallback_candidates(ctx)]
     for rc in sorted(cands, key=lambda r: (r.field, r.sent_start, r.value_start, r.value_text)):
@@ -271,8 +285,15 @@ def build_results(
         system = results_system(ctx, entities, proposed)
         ours = [system] if system else []
         text = ctx.texts.get(rc.field, "")
-        if is_delta(text, rc.value_start, rc.value_end) or rc.value_text.startswith("+"):
-            # "improves BLEU by 2.3 points", "a +1.8% gain": a change, not a leaderboard row
+        in_change_list = (
+            last_change is not None and last_change[:2] == (rc.field, rc.sent_start)
+            and _LIST_SEP.fullmatch(text[last_change[2] : rc.value_start]) is not None
+        )
+        if is_delta(text, rc.value_start, rc.value_end) or rc.value_text.startswith("+") or in_change_list:
+            # "improves BLEU by 2.3 points", "a +1.8% gain", "gains of 0.88, 2.01 and 0.38": changes, not rows
+            last_change = (rc.field, rc.sent_start, rc.value_end)
+            continue
+        if is_citation(text, rc.value_start, rc.value_end):
             continue
         starting = "method" not in attached and is_starting_value(text, rc.value_start, rc.value_end)
         if starting and (ids["method"] in ours or not surf["method"] or is_generic(surf["method"]) or ids["method"] is None):
