@@ -217,3 +217,18 @@ def test_change_lists_and_citations_are_not_result_rows():
     )
     g = link(papers, exs)
     assert set(_rows(g)) == {"21.3"}
+
+
+def test_system_named_before_the_value_owns_it_over_one_after_with():
+    papers, exs = corpus(
+        paper(
+            "p:w",
+            "[Spiny|Model]: detection backbones",
+            "[SpinyNet-190|Model] achieves 52.5% [AP|Metric] with a [MaskR-CNN detector|Method] on [COCO|Dataset].",
+            results=[{"value_text": "52.5%", "metric": "AP", "dataset": "COCO"}],
+        )
+    )
+    text = papers["p:w"].abstract
+    _with_spans(exs["p:w"], text, {"52.5%": {"method": "MaskR-CNN detector"}})
+    g = link(papers, exs)
+    assert _rows(g)["52.5%"] == ("SpinyNet-190", "COCO", "AP")

@@ -194,9 +194,12 @@ def _attached(ctx: PaperContext, rc: ResultCandidate) -> dict[str, Mention]:
     out: dict[str, Mention] = {}
     pos = rc.value_end
     # "41.2, 35.1 and 20.3 mAP on COCO, VOC and LVIS, respectively": extraction paired values and datasets in order
-    # "we obtain 79.4% top-1 accuracy with a ResNet-50": with "we/our" as the subject, a system after "with"/"using"
-    # is what the paper's system is built on, not whose result it is
-    ours_subject = bool(_OURS_CUE.search(text, rc.sent_start, rc.value_start))
+    # "we obtain 79.4% top-1 accuracy with a ResNet-50", "SpineNet-190 achieves 52.5% AP with a Mask R-CNN detector":
+    # with "we/our" or a named system as the subject, a system after "with" is what it is built on, not whose result
+    ours_subject = bool(_OURS_CUE.search(text, rc.sent_start, rc.value_start)) or any(
+        m.entity and m.type in ("Model", "Method") and m.end <= rc.value_start and not is_generic(m.text)
+        for m in ctx.in_range(rc.field, rc.sent_start, rc.value_start)
+    )
     respectively = "dataset" in rc.spans and bool(_RESPECTIVELY.search(text, rc.value_end, rc.sent_end or len(text)))
     for m in after:
         gap = text[pos : m.start]
@@ -226,6 +229,26 @@ _FOR_SYSTEM = re.compile(r"\s*(?:at\s+[\d.,]+\s?[A-Za-z%]*\s+)?(?:for|by|of|with
 _ACHIEVE = re.compile(r"\b(?:achiev\w*|obtain\w*|reach\w*|attain\w*|yield\w*|report\w*|establish\w*|deliver\w*|get|gets)\b", re.I)
 _VALUE = re.compile(r"(?<![\w.\-/])(\d{1,3}(?:\.\d+)?)\s?(%)?(?![\w.]*\d)(?![\w\-])")
 _METRIC_LINK = re.compile(r"^\s*(?:of|=|:|at|is|was|of about|of up to)?\s*$", re.I)
+
+
+_WITH_BEFORE = re.compile(r"\b(?:with|using)\s+(?:a|an|the)?\s*(?:[\w\-]+\s+){0,2}$", re.I)
+
+
+def _subject_over_instrument(ctx: PaperContext, rc: ResultCandidate) -> Mention | None:
+    """"SpineNet-190 achieves 52.5% AP with a Mask R-CNN detector": the candidate's system follows "with"/"using"
+    after the value, so it is what the subject was built on; the result is the subject's (the last named
+    Model/Method before the value in the sentence). None when that reading does not apply."""
+    span = rc.spans.get("method")
+    text = ctx.texts.get(rc.field, "")
+    if not span or int(span[0]) < rc.value_end or not _WITH_BEFORE.search(text[max(rc.sent_start, int(span[0]) - 40) : int(span[0])]):
+        return None
+    before = [
+        m for m in ctx.in_range(rc.field, rc.sent_start, rc.value_start)
+        if m.entity and m.type in ("Model", "Method") and m.end <= rc.value_start and not is_generic(m.text)
+    ]
+    if not before or _OURS_CUE.search(text, before[-1].end, rc.value_start):
+        return None
+    return before[-1]
 
 
 def fallback_candidates(ctx: PaperContext) -> list[ResultCandidate]:
@@ -302,7 +325,10 @@ def build_results(
         elif ids["method"] is None and surf["method"] and is_generic(surf["method"]):
             # "SoTA", "ensembles" with no entity behind them: not a system name
             surf["method"] = None
-        if ours and not starting and "method" not in attached and ids["method"] != ours[0] and _baseline_or_generic(ctx, rc, surf["method"]):
+        subject = None if "method" in attached or starting else _subject_over_instrument(ctx, rc)
+        if subject is not None:
+            ids["method"], surf["method"] = subject.entity, subject.text
+        elif ours and not starting and "method" not in attached and ids["method"] != ours[0] and _baseline_or_generic(ctx, rc, surf["method"]):
             ids["method"], surf["method"] = None, None
         if ids["method"] is None and surf["method"] is None and not starting:
             if ours:
