@@ -27,7 +27,7 @@ from filelock import FileLock, Timeout
 
 from kg.errors import BuildError, BuildLockedError
 from kg.graph.io import atomic_write, dumps, is_build_dir, load_graph, read_jsonl, save_graph, write_jsonl
-from kg.graph.model import KnowledgeGraph, Paper, stable_hash
+from kg.graph.model import KnowledgeGraph, Paper
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ class BuildReport:
     papers_merged_existing: int = 0
     extracted: int = 0
     cached: int = 0
+    link: dict[str, Any] = field(default_factory=dict)
     stats: dict[str, Any] = field(default_factory=dict)
     stages: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
@@ -64,6 +65,7 @@ class BuildReport:
             "papers_merged_existing": self.papers_merged_existing,
             "extracted": self.extracted,
             "extraction_cache_hits": self.cached,
+            "link": self.link,
             "stats": self.stats,
             "stages_seconds": {k: round(v, 3) for k, v in self.stages.items()},
             "outputs": self.outputs,
@@ -270,8 +272,17 @@ def build(
 
             # -- graph + stores ---------------------------------------------------------------
             s = time.perf_counter()
-            graph.meta = _meta(graph, previous, input_paths, base_iri, PIPELINE_VERSION)
-            report.outputs["graph"] = str(save_graph(graph, out))
+            # how many ids a relink kept is about this run, not the graph: it goes to the report only
+            link_meta = dict(graph.meta)
+            report.link = dict(link_meta.get("link", {}))
+            if "link" in link_meta:
+                link_meta["link"] = {k: v for k, v in report.link.items() if k != "previous_ids_kept"}
+            report.outputs["graph"] = str(
+                save_graph(
+                    graph, out,
+                    meta=lambda content: {**link_meta, **_meta(content, previous, input_paths, base_iri, PIPELINE_VERSION)},
+                )
+            )
             report.stages["graph"] = time.perf_counter() - s
             if stores:
                 t_st = prog.task("stores", total=2)
@@ -299,25 +310,9 @@ def build(
         lock.release()
 
 
-def _content_hash(graph: KnowledgeGraph) -> str:
-    from kg.graph.io import dumps as _d
-
-    g = graph.sorted()
-    h = stable_hash(
-        *(_d(p.to_dict()) for p in g.papers.values()),
-        *(_d(e.to_dict()) for e in g.entities.values()),
-        *(_d(r.to_dict()) for r in g.relations.values()),
-        *(_d(r.to_dict()) for r in g.results.values()),
-        *(_d(m.to_dict()) for m in g.mentions),
-        length=40,
-    )
-    return h
-
-
-def _meta(graph: KnowledgeGraph, previous: KnowledgeGraph | None, inputs: list[Path], base_iri: str | None, version: str) -> dict:
+def _meta(content: str, previous: KnowledgeGraph | None, inputs: list[Path], base_iri: str | None, version: str) -> dict:
     """Build metadata; timestamps change only when the graph's content does, so rebuilds are byte-identical."""
     prev = previous.meta if previous else {}
-    content = _content_hash(graph)
     sources = sorted(set(prev.get("inputs", [])) | {str(p) for p in inputs})
     if prev.get("content_hash") == content and prev.get("inputs") == sources:
         created, modified = prev.get("created"), prev.get("modified")

@@ -114,10 +114,10 @@ def test_killed_build_leaves_previous_graph_readable_and_rerun_completes(tmp_pat
         "import os, kg.graph.io as io\n"
         "orig = io.write_jsonl\n"
         "calls = []\n"
-        "def dying(path, rows):\n"
+        "def dying(path, rows, *rest):\n"
         "    calls.append(path)\n"
         "    if len(calls) == 3: os._exit(9)\n"  # die in the middle of writing the new graph
-        "    return orig(path, rows)\n"
+        "    return orig(path, rows, *rest)\n"
         "io.write_jsonl = dying\n"
         "from kg.pipeline import build\n"
         f"build([{str(sample_corpus)!r}], {str(out)!r}, stores=False, fresh=True)\n"

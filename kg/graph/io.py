@@ -7,13 +7,14 @@ input give byte-identical files.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from kg.errors import BuildDirError
 from kg.graph.model import Entity, KnowledgeGraph, Mention, Paper, Relation, Repository, Result
@@ -55,13 +56,18 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[Any]:
         raise
 
 
-def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
-    """Atomically write ``rows`` as JSON Lines; return the number of rows."""
+def write_jsonl(path: Path, rows: Iterable[dict[str, Any]], digest: Any = None) -> int:
+    """Atomically write ``rows`` as JSON Lines; return the number of rows.
+
+    ``digest`` (a hashlib object), when given, is updated with every line written.
+    """
     n = 0
     with atomic_write(path) as fh:
         for row in rows:
-            fh.write(dumps(row))
-            fh.write("\n")
+            line = dumps(row) + "\n"
+            fh.write(line)
+            if digest is not None:
+                digest.update(line.encode("utf-8", "surrogatepass"))
             n += 1
     return n
 
@@ -73,21 +79,34 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
-def save_graph(graph: KnowledgeGraph, build_dir: str | os.PathLike[str]) -> Path:
+def save_graph(
+    graph: KnowledgeGraph,
+    build_dir: str | os.PathLike[str],
+    meta: Callable[[str], dict[str, Any]] | None = None,
+) -> Path:
     """Write ``graph`` into ``build_dir/graph/`` in canonical order; return that directory.
 
     The files go into a fresh ``graph-XXXX`` folder and the ``graph`` symlink is then swapped onto it in one
     atomic rename, so a reader (or a build killed half-way) always sees one whole graph, old or new.
+
+    Args:
+        graph: the graph to write.
+        build_dir: the build directory.
+        meta: called with the SHA-1 of the written collections; what it returns becomes ``graph.meta``
+            (so the metadata can depend on the content without serialising the graph twice).
     """
     g = graph.sorted()
     root = Path(build_dir)
     root.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(prefix=f"{GRAPH_SUBDIR}-", dir=root))
     os.chmod(new, 0o755)
+    digest = hashlib.sha1()
     for name in _COLLECTIONS:
         coll = getattr(g, name)
         items = coll.values() if isinstance(coll, dict) else coll
-        write_jsonl(new / f"{name}.jsonl", (x.to_dict() for x in items))
+        write_jsonl(new / f"{name}.jsonl", (x.to_dict() for x in items), digest)
+    if meta is not None:
+        graph.meta = g.meta = meta(digest.hexdigest())
     with atomic_write(new / "meta.json") as fh:
         fh.write(json.dumps(g.meta, ensure_ascii=False, sort_keys=True, indent=2))
     link = root / GRAPH_SUBDIR

@@ -13,8 +13,9 @@ JSON Lines and read back into equal objects.
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Iterable
 
 ENTITY_TYPES: tuple[str, ...] = ("Model", "Dataset", "Method", "Metric", "Task")
@@ -47,17 +48,33 @@ def stable_hash(*parts: str, length: int = 16) -> str:
     return h.hexdigest()[:length]
 
 
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
 class _Record:
     """Mixin: dict round-trip for dataclasses with nested records."""
 
     _nested: ClassVar[dict[str, type]] = {}
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)  # type: ignore[call-overload]
+        # dataclasses.asdict deep-copies recursively and dominated the time of writing large graphs
+        out: dict[str, Any] = {}
+        for name in _field_names(type(self)):
+            v = getattr(self, name)
+            if name in self._nested and v is not None:
+                v = [x.to_dict() for x in v] if isinstance(v, list) else v.to_dict()
+            elif isinstance(v, list):
+                v = list(v)
+            elif isinstance(v, dict):
+                v = dict(v)
+            out[name] = v
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
-        known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        known = _field_names(cls)
         kwargs = {}
         for k, v in data.items():
             if k not in known:
