@@ -366,8 +366,9 @@ def map_extractions(
         # objects alive now are never collected in the children: their pages stay shared instead of being
         # copied by the collector touching every object's header
         gc.freeze()
-    # small tasks keep both workers busy to the end (the last task is the tail a worker waits alone on)
-    chunk = max(8, batch_size // 4)
+    # tasks of half a batch: smaller ones keep the workers busier at the end but make the NER's batches less
+    # efficient (16 docs per batch cost about 12 % more NER time than 64)
+    chunk = max(8, batch_size // 2)
 
     def chunks():
         buf = []
