@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -77,22 +76,12 @@ def export_rdf(
     quads = parse(ntriples_stream(graph, base_iri), RdfFormat.N_TRIPLES)
     triples = quads if fmt == "nquads" else (q.triple for q in quads)
     prefixes = PREFIXES if fmt in ("turtle", "rdfxml") else None
+    from kg.graph.io import atomic_write
+
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        with atomic_write(out, "wb") as fh:
+            serialize(triples, fh, rdf_fmt, prefixes=prefixes)
     except OSError as exc:
         raise StoreError(f"Cannot write the export {out}: {exc}. Choose a writable path with -o.") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            serialize(triples, fh, rdf_fmt, prefixes=prefixes)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
     log.info("exported %s as %s", out, fmt)
     return out
