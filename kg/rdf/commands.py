@@ -60,6 +60,13 @@ def run_sparql_command(
                 query = Path(file).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 raise InputError(f"Cannot read the query file {file}: {exc}.") from exc
+            # a file with a named-query header (`# param: NAME = default`) gets its defaults, as --name does
+            if Path(file).suffix == ".rq":
+                from kg.named_queries import parse_named_query
+
+                header = parse_named_query(Path(file))
+                if header.params:
+                    params = header.bind(params)
         assert query is not None
         result = sparql(build_dir, query, params or None, timeout=timeout, allow_update=allow_update)
     if result.kind == "graph" and fmt in ("json", "xml"):
