@@ -285,19 +285,7 @@ def build(
             )
             report.stages["graph"] = time.perf_counter() - s
             if stores:
-                t_st = prog.task("stores", total=2)
-                s = time.perf_counter()
-                from kg.rdf import write_store as write_rdf
-
-                report.outputs["sparql store"] = str(write_rdf(graph, out))
-                report.stages["rdf store"] = time.perf_counter() - s
-                prog.advance(t_st)
-                s = time.perf_counter()
-                from kg.cypher import write_store as write_cypher
-
-                report.outputs["cypher store"] = str(write_cypher(graph, out))
-                report.stages["cypher store"] = time.perf_counter() - s
-                prog.advance(t_st)
+                _write_stores(graph, out, report, prog, parallel=workers > 1 or bool(dask))
         report.stats = graph.stats()
         report.elapsed = time.perf_counter() - t0
         report.graph = graph
@@ -308,6 +296,54 @@ def build(
         return report if return_report else graph
     finally:
         lock.release()
+
+
+_FORKED_GRAPH: KnowledgeGraph | None = None  # the graph a forked store writer inherits (never pickled)
+
+
+def _write_rdf_in_child(out: str) -> tuple[str, float]:
+    from kg.rdf import write_store as write_rdf
+
+    s = time.perf_counter()
+    assert _FORKED_GRAPH is not None
+    return str(write_rdf(_FORKED_GRAPH, Path(out))), time.perf_counter() - s
+
+
+def _write_stores(graph: KnowledgeGraph, out: Path, report: BuildReport, prog: _Progress, parallel: bool) -> None:
+    """Load the SPARQL and the Cypher store; side by side when the build may use more than one core.
+
+    The RDF mapping is Python work that holds the GIL, so in parallel mode it runs in a forked process (which
+    inherits the graph copy-on-write) while this process loads the Cypher store.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from kg.cypher import write_store as write_cypher
+    from kg.rdf import write_store as write_rdf
+
+    global _FORKED_GRAPH
+    t_st = prog.task("stores", total=2)
+    if not parallel:
+        for name, output, writer in (("rdf store", "sparql store", write_rdf), ("cypher store", "cypher store", write_cypher)):
+            s = time.perf_counter()
+            report.outputs[output] = str(writer(graph, out))
+            report.stages[name] = time.perf_counter() - s
+            prog.advance(t_st)
+        return
+    _FORKED_GRAPH = graph
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+            rdf_future = pool.submit(_write_rdf_in_child, str(out))
+            s = time.perf_counter()
+            cypher_path = str(write_cypher(graph, out))
+            report.stages["cypher store"] = time.perf_counter() - s
+            prog.advance(t_st)
+            rdf_path, report.stages["rdf store"] = rdf_future.result()
+            prog.advance(t_st)
+    finally:
+        _FORKED_GRAPH = None
+    report.outputs["sparql store"] = rdf_path
+    report.outputs["cypher store"] = cypher_path
 
 
 def _meta(content: str, previous: KnowledgeGraph | None, inputs: list[Path], base_iri: str | None, version: str) -> dict:

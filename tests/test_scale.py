@@ -36,3 +36,17 @@ def test_local_dask_cluster_gives_identical_graph(tmp_path, sample_corpus, singl
     assert rep.extracted == 40
     assert len(list((out / "partitions").glob("part-*.jsonl"))) == 5
     assert _graph_files(out) == _graph_files(single)
+
+
+def test_parallel_store_loading_writes_both_stores(tmp_path, sample_corpus):
+    """With --workers 2 the SPARQL store is loaded in a forked process beside the Cypher store."""
+    from kg.cypher import cypher
+    from kg.rdf import sparql
+
+    out = tmp_path / "w2-stores"
+    rep = build([sample_corpus], out, workers=2, return_report=True)
+    assert set(rep.outputs) >= {"graph", "sparql store", "cypher store"}
+    n_papers = len(rep.graph.papers)
+    res = sparql(out, "SELECT (COUNT(?p) AS ?n) WHERE { ?p a <https://w3id.org/mlkg/ontology#Paper> }")
+    assert int(res.rows[0][0]) == n_papers
+    assert cypher(out, "MATCH (p:Paper) RETURN count(p) AS n")[0]["n"] == n_papers
