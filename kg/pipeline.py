@@ -298,22 +298,21 @@ def build(
         lock.release()
 
 
-_FORKED_GRAPH: KnowledgeGraph | None = None  # the graph a forked store writer inherits (never pickled)
-
-
-def _write_rdf_in_child(out: str) -> tuple[str, float]:
+def _write_rdf_store_of(build_dir: str) -> tuple[str, float]:
+    """Load the SPARQL store from the graph files just written (runs in a fresh process)."""
     from kg.rdf import write_store as write_rdf
 
     s = time.perf_counter()
-    assert _FORKED_GRAPH is not None
-    return str(write_rdf(_FORKED_GRAPH, Path(out))), time.perf_counter() - s
+    path = write_rdf(load_graph(build_dir), Path(build_dir))
+    return str(path), time.perf_counter() - s
 
 
 def _write_stores(graph: KnowledgeGraph, out: Path, report: BuildReport, prog: _Progress, parallel: bool) -> None:
     """Load the SPARQL and the Cypher store; side by side when the build may use more than one core.
 
-    The RDF mapping is Python work that holds the GIL, so in parallel mode it runs in a forked process (which
-    inherits the graph copy-on-write) while this process loads the Cypher store.
+    The RDF mapping is Python work that holds the GIL, so in parallel mode it runs in a second process, which
+    reads the graph files already written. That process is spawned, not forked: a fork of a process with other
+    threads (progress bars, Dask clients) can inherit a held lock and hang.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -321,7 +320,6 @@ def _write_stores(graph: KnowledgeGraph, out: Path, report: BuildReport, prog: _
     from kg.cypher import write_store as write_cypher
     from kg.rdf import write_store as write_rdf
 
-    global _FORKED_GRAPH
     t_st = prog.task("stores", total=2)
     if not parallel:
         for name, output, writer in (("rdf store", "sparql store", write_rdf), ("cypher store", "cypher store", write_cypher)):
@@ -330,18 +328,14 @@ def _write_stores(graph: KnowledgeGraph, out: Path, report: BuildReport, prog: _
             report.stages[name] = time.perf_counter() - s
             prog.advance(t_st)
         return
-    _FORKED_GRAPH = graph
-    try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-            rdf_future = pool.submit(_write_rdf_in_child, str(out))
-            s = time.perf_counter()
-            cypher_path = str(write_cypher(graph, out))
-            report.stages["cypher store"] = time.perf_counter() - s
-            prog.advance(t_st)
-            rdf_path, report.stages["rdf store"] = rdf_future.result()
-            prog.advance(t_st)
-    finally:
-        _FORKED_GRAPH = None
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        rdf_future = pool.submit(_write_rdf_store_of, str(out))
+        s = time.perf_counter()
+        cypher_path = str(write_cypher(graph, out))
+        report.stages["cypher store"] = time.perf_counter() - s
+        prog.advance(t_st)
+        rdf_path, report.stages["rdf store"] = rdf_future.result()
+        prog.advance(t_st)
     report.outputs["sparql store"] = rdf_path
     report.outputs["cypher store"] = cypher_path
 

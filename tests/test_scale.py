@@ -39,7 +39,7 @@ def test_local_dask_cluster_gives_identical_graph(tmp_path, sample_corpus, singl
 
 
 def test_parallel_store_loading_writes_both_stores(tmp_path, sample_corpus):
-    """With --workers 2 the SPARQL store is loaded in a forked process beside the Cypher store."""
+    """With --workers 2 the SPARQL store is loaded in a second process beside the Cypher store."""
     from kg.cypher import cypher
     from kg.rdf import sparql
 
