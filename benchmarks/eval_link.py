@@ -17,7 +17,11 @@ and their title/abstract text is rebuilt the same way (:func:`kg.extract.data._s
 * Results: of the SciREX result tuples whose score appears literally in the abstract, the share for which the
   graph has a Result of that paper with the same value and the right method, dataset and metric (each matched as
   above). The dev split holds very few such tuples, so the figure on all SciREX documents is printed too
-  (the extraction model was trained on the others: read it as an upper bound).
+  (the extraction model was trained on the others: read it as an upper bound). A gold cluster named "long form
+  (SHORT)" ("Bit_per_Character__BPC_") has both forms among its surfaces when SHORT is the long form's initials.
+  The other side is printed too: how many Result nodes the documents get, and how many of them are exactly a gold
+  tuple of their paper (a lower bound of precision: SciREX lists leaderboard tuples, not every number an abstract
+  states, e.g. baselines' scores).
 * Duplicates: :func:`kg.link.explain.find_duplicates` over the linked shared corpus.
 * Fuzzy threshold: over SciREX training documents, pairs of distinct descriptive keys (lower-case surfaces of
   one type that pass the guards of :mod:`kg.link.canonical`) at each rapidfuzz ratio, and the share naming the
@@ -53,6 +57,23 @@ PIPE_LABEL = {"Method": "Method", "Material": "Dataset", "Metric": "Metric", "Ta
 
 
 # -- SciREX documents -----------------------------------------------------------------------------
+_NAME_ABBR = re.compile(r"^(.+?)__([A-Za-z][A-Za-z0-9\-]*?)_$")
+
+
+def _name_abbreviation(name: str) -> list[str]:
+    """Long and short form of a SciREX cluster name that spells "long form (SHORT)" with underscores for spaces and
+    brackets ("Bit_per_Character__BPC_" -> "Bit per Character", "BPC"): the annotators' own surfaces, which the
+    underscored name hides. Only when SHORT is the initials of the long form: other brackets are qualifiers
+    ("BiDAF (ensemble)", "WIDER Face (Hard)") and stay part of the name."""
+    m = _NAME_ABBR.match(name)
+    if not m:
+        return []
+    long, short = m.group(1).replace("_", " "), m.group(2)
+    initials = "".join(w[0] for w in re.split(r"[\s\-]+", long) if w).lower()
+    letters = re.sub(r"s$", "", re.sub(r"[^A-Za-z]", "", short)).lower()
+    return [long, short] if letters and initials == letters else []
+
+
 class Doc:
     """One SciREX document: title/abstract text and salient clusters with char spans in them."""
 
@@ -78,6 +99,7 @@ class Doc:
                 continue
             surfaces = {clean_surface(detokenize(words[s:e])[0]) for s, e in spans}
             surfaces.add(name.replace("_", " "))
+            surfaces.update(_name_abbreviation(name))
             local = {"title": [], "abstract": []}
             for fld, (rs, re_, sp) in self.region.items():
                 for s, e in spans:
@@ -180,13 +202,39 @@ def _variant_match(graph, eid: str, cluster: dict) -> bool:
     return any(match_key(b, e.type) in keys for s in cluster["surfaces"] for b in variant_bases(s))
 
 
+def _matches(graph, doc: Doc, r, gold: tuple[str, str, str, str]) -> tuple[bool, bool]:
+    """(right, right counting a size/version variant of the gold method) for a Result against one gold tuple."""
+    method, dataset, metric, score = gold
+    want = _num(score)
+    if r.value is None or want is None or abs(r.value - want) >= 1e-6:
+        return False, False
+    if any(name not in doc.clusters for name in (method, dataset, metric)):
+        return False, False
+    ds_ok = r.dataset is not None and r.dataset in _cluster_entities(graph, doc, doc.clusters[dataset])
+    me_ok = r.metric is not None and r.metric in _cluster_entities(graph, doc, doc.clusters[metric])
+    mo_ok = r.model is not None and r.model in _cluster_entities(graph, doc, doc.clusters[method])
+    mo_var = r.model is not None and (mo_ok or _variant_match(graph, r.model, doc.clusters[method]))
+    return ds_ok and me_ok and mo_ok, ds_ok and me_ok and mo_var
+
+
 def results_score(graph, docs: list[Doc]) -> dict:
+    """Recall over the gold tuples whose score is written in the abstract, and the other side: how many Result
+    nodes the documents get and what share of them is a gold tuple exactly (a lower bound of precision, since
+    SciREX lists only the paper's leaderboard results, not every number an abstract states)."""
     total = right = right_variant = value_only = named = 0
     misses = []
     by_paper = defaultdict(list)
     for r in graph.results.values():
         by_paper[r.paper].append(r)
+    doc_ids = {d.id for d in docs}
+    nodes = sum(len(v) for k, v in by_paper.items() if k in doc_ids)
+    nodes_gold_value = nodes_right = nodes_right_variant = 0
     for doc in docs:
+        for r in by_paper[doc.id]:
+            hits = [_matches(graph, doc, r, t) for t in doc.tuples]
+            nodes_gold_value += any(_num(t[3]) is not None and r.value is not None and abs(r.value - _num(t[3])) < 1e-6 for t in doc.tuples)
+            nodes_right += any(h[0] for h in hits)
+            nodes_right_variant += any(h[1] for h in hits)
         for method, dataset, metric, score in doc.tuples:
             if not re.search(r"\d", score) or not re.search(r"(?<![\d.])" + re.escape(score) + r"(?!\d)", doc.abstract):
                 continue
@@ -204,16 +252,9 @@ def results_score(graph, docs: list[Doc]) -> dict:
             want = _num(score)
             cands = [r for r in by_paper[doc.id] if r.value is not None and want is not None and abs(r.value - want) < 1e-6]
             value_only += bool(cands)
-            ok = ok_variant = False
-            for r in cands:
-                if any(name not in doc.clusters for name in (method, dataset, metric)):
-                    continue
-                ds_ok = r.dataset is not None and r.dataset in _cluster_entities(graph, doc, doc.clusters[dataset])
-                me_ok = r.metric is not None and r.metric in _cluster_entities(graph, doc, doc.clusters[metric])
-                mo_ok = r.model is not None and r.model in _cluster_entities(graph, doc, doc.clusters[method])
-                mo_var = r.model is not None and (mo_ok or _variant_match(graph, r.model, doc.clusters[method]))
-                ok = ok or (ds_ok and me_ok and mo_ok)
-                ok_variant = ok_variant or (ds_ok and me_ok and mo_var)
+            hits = [_matches(graph, doc, r, (method, dataset, metric, score)) for r in cands]
+            ok = any(h[0] for h in hits)
+            ok_variant = any(h[1] for h in hits)
             right += ok
             right_variant += ok_variant
             if not ok:
@@ -222,7 +263,10 @@ def results_score(graph, docs: list[Doc]) -> dict:
     return {"tuples": total, "right": right, "rate": round(right / total, 4) if total else None,
             "right_method_variant_ok": right_variant,
             "rate_method_variant_ok": round(right_variant / total, 4) if total else None,
-            "value_found": value_only, "all_three_named_in_text": named, "misses": misses[:30]}
+            "value_found": value_only, "all_three_named_in_text": named,
+            "result_nodes": nodes, "result_nodes_with_gold_value": nodes_gold_value,
+            "result_nodes_right": nodes_right, "result_nodes_right_variant_ok": nodes_right_variant,
+            "misses": misses[:30]}
 
 
 def fuzzy_table(docs: list[Doc]) -> dict:
@@ -349,6 +393,10 @@ def _print(out: dict) -> None:
         print(f"  results right ({label}): {r['right']}/{r['tuples']} = {rate}; counting a gold size/version variant of the "
               f"method as right: {r['right_method_variant_ok']}/{r['tuples']} = {rv} (value found: {r['value_found']}; "
               f"gold method, dataset and metric all named in title or abstract: {r['all_three_named_in_text']})")
+        n = r["result_nodes"]
+        print(f"    Result nodes of these documents: {n}; with the value of a gold tuple: {r['result_nodes_with_gold_value']}; "
+              f"exactly a gold tuple: {r['result_nodes_right']} ({r['result_nodes_right'] / n:.1%} of the nodes), "
+              f"{r['result_nodes_right_variant_ok']} counting method variants" if n else "    no Result nodes")
     if "shared_corpus" in out:
         c = out["shared_corpus"]
         print(f"== shared corpus: {c['papers']} papers, link {c['link_seconds']} s; duplicates: {c['duplicates']}")
