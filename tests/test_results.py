@@ -7,7 +7,7 @@ import pytest
 import spacy
 from test_link_helpers import corpus, paper
 
-from kg.extract.components import _respectively, _unit_metrics
+from kg.extract.components import _metric_for_value, _respectively, _unit_metrics
 from kg.link import link
 from kg.link.results import is_delta, is_starting_value
 
@@ -232,3 +232,28 @@ def test_system_named_before_the_value_owns_it_over_one_after_with():
     _with_spans(exs["p:w"], text, {"52.5%": {"method": "MaskR-CNN detector"}})
     g = link(papers, exs)
     assert _rows(g)["52.5%"] == ("SpinyNet-190", "COCO", "AP")
+
+
+def _metric_ents(doc, names):
+    return [doc.char_span(doc.text.index(n), doc.text.index(n) + len(n), label="Metric") for n in names]
+
+
+@pytest.mark.parametrize(
+    ("value", "want"),
+    [(0.99, "bpc"), (1.08, "bpc"), (18.3, "perplexity"), (54.5, "perplexity")],
+)
+def test_metrics_written_as_alternatives_go_to_the_values_they_can_score(blank, value, want):
+    doc = blank("We improve bpc/perplexity from 1.06 to 0.99 on A, from 1.13 to 1.08 on B and from 20.5 to 18.3 on C.")
+    ms = _metric_ents(doc, ["bpc", "perplexity"])
+    nearest = ms[1]
+    assert _metric_for_value(nearest, ms, doc.text, value).text == want
+
+
+def test_alternatives_the_ranges_cannot_tell_apart_keep_the_nearest_metric(blank):
+    doc = blank("It reaches BLEU / METEOR scores of 30.1 and 25.2.")
+    ms = _metric_ents(doc, ["BLEU", "METEOR"])
+    assert _metric_for_value(ms[1], ms, doc.text, 30.1) is ms[1]
+    # metrics that are not written as alternatives are left alone, whatever the value
+    doc = blank("Perplexity drops and it reaches 0.9 on A.")
+    ms = _metric_ents(doc, ["Perplexity"])
+    assert _metric_for_value(ms[0], ms, doc.text, 0.9) is ms[0]

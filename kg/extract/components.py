@@ -734,6 +734,50 @@ _UNIT_METRIC = re.compile(
     r"perplexity|mAP|AP(?:50|75)?|F1|WER|CER|PER|FID|EER|mIoU|MRR|nDCG|NDCG)(?![\w/])"
 )
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+#: the scores a metric can take, to choose between metrics written as alternatives ("bpc/perplexity"):
+#: (pattern over the metric's surface, lowest, highest). A byte holds 8 bits, a perplexity is at least 1, the
+#: rest are shares (written as 0-1 or as a percentage).
+_METRIC_RANGES = (
+    (re.compile(r"(?<![\w])(?:bits?|nats?|bp[cbd])(?![\w])", re.I), 0.0, 8.0),
+    (re.compile(r"perplexit|(?<![\w])ppl(?![\w])", re.I), 1.0, float("inf")),
+    (re.compile(r"accurac|precision|recall|(?<![\w])(?:f1|f-?score|m?AP\d*|m?IoU|EM|BLEU|ROUGE[\w\-]*|METEOR|[WCP]ER)(?![\w])"
+                r"|error rate|intersection.over.union", re.I), 0.0, 100.0),
+)
+#: what joins metrics written as alternatives for one list of scores: "bpc/perplexity", "BLEU / METEOR"
+_ALTERNATIVE_GAP = re.compile(r"\s?/\s?")
+
+
+def _metric_range(surface: str) -> tuple[float, float] | None:
+    for pattern, lo, hi in _METRIC_RANGES:
+        if pattern.search(surface):
+            return lo, hi
+    return None
+
+
+def _metric_for_value(metric: Span, metrics: list[Span], text: str, value: float | None) -> Span:
+    """Of metrics written as alternatives ("bpc/perplexity from 1.06 to 0.99 on enwiki8, ..., from 20.5 to 18.3 on
+    WikiText-103"), the one a value can be a score of: the narrowest range holding it (bits per character are at
+    most 8, a perplexity is at least 1). ``metric`` (the nearest) when it is not one of such alternatives or the
+    ranges do not decide."""
+    if value is None:
+        return metric
+    ms = sorted(metrics, key=lambda e: e.start_char)
+    i = j = ms.index(metric)
+    while i > 0 and _ALTERNATIVE_GAP.fullmatch(text[ms[i - 1].end_char : ms[i].start_char]):
+        i -= 1
+    while j + 1 < len(ms) and _ALTERNATIVE_GAP.fullmatch(text[ms[j].end_char : ms[j + 1].start_char]):
+        j += 1
+    if i == j:
+        return metric
+    fits = []
+    for m in ms[i : j + 1]:
+        r = _metric_range(text[m.start_char : m.end_char])
+        if r is not None and r[0] <= abs(value) <= r[1]:
+            fits.append((r[1] - r[0], m.start_char, m))
+    fits.sort(key=lambda x: x[:2])
+    if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
+        return metric
+    return fits[0][2]
 
 
 def _unit_metrics(doc: Doc) -> None:
@@ -823,6 +867,7 @@ def make_results(nlp: Language, name: str, max_distance: int):
                     value = float(num.replace(",", ".").replace("±", ""))
                 except ValueError:  # pragma: no cover - the regex guarantees a number
                     value = None
+                metric = _metric_for_value(metric, metrics, doc_text(doc), value)
                 unit = "%" if "%" in raw else None
                 vt = raw.strip()
                 rows.append(
