@@ -8,8 +8,9 @@ import spacy
 from test_link_helpers import corpus, paper
 
 from kg.extract.components import _metric_for_value, _respectively, _unit_metrics
+from kg.extract.document import ResultCandidate
 from kg.link import link
-from kg.link.results import is_delta, is_starting_value
+from kg.link.results import is_condition, is_delta, is_not_score, is_starting_value
 
 
 def _rows(g):
@@ -257,3 +258,49 @@ def test_alternatives_the_ranges_cannot_tell_apart_keep_the_nearest_metric(blank
     doc = blank("Perplexity drops and it reaches 0.9 on A.")
     ms = _metric_ents(doc, ["Perplexity"])
     assert _metric_for_value(ms[0], ms, doc.text, 0.9) is ms[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "not_score"),
+    [
+        ("achieves a 1.7x speedup", "1.7x", True),
+        ("is 2.91 times faster", "2.91", True),
+        ("with a 20-fold reduction in data", "20", True),
+        ("an MS-MLP with 85 million parameters", "85", True),
+        ("with only 0.4M parameters", "0.4", True),
+        ("from 1,594 distinct segments", "1,594", True),
+        ("state of the art on 10 out of 11 benchmarks", "10", True),
+        ("state of the art on 10 out of 11 benchmarks", "11", True),
+        ("on a single 1080Ti GPU", "1080", True),
+        ("for k > 10, our approach", "10", True),
+        ("up to 19.1% out of 2,604 segments", "19.1%", False),
+        ("reaching 41 images/s on one GPU", "41", False),
+        ("achieves 71.8% mIoU on Cityscapes", "71.8%", False),
+        ("a BLEU score of 28.4 on WMT", "28.4", False),
+    ],
+)
+def test_is_not_score(text, word, not_score):
+    s = text.index(word)
+    assert is_not_score(text, s, s + len(word)) is not_score
+
+
+def test_is_condition():
+    text = "It gets 34.4% AP at 34ms and 77.4% mIoU at 102 FPS, at 5% of the cost."
+    for word, want in (("34ms", True), ("102 FPS", True), ("34.4%", False), ("77.4%", False)):
+        s = text.index(word)
+        assert is_condition(text, s, s + len(word)) is want
+
+
+def test_operating_points_are_rows_only_with_their_own_metric():
+    text = "[FastNet|Model] gets 34.4% [AP|Metric] at 34ms and 77.4% [mIoU|Metric] at 102 [FPS|Metric] on [CityX|Dataset]."
+    papers, exs = corpus(paper("p:op", "[FastNet|Model]: fast segmentation", text))
+    a, ex = papers["p:op"].abstract, exs["p:op"]
+    for vt, metric in (("34.4%", "AP"), ("34ms", "AP"), ("77.4%", "mIoU"), ("102 FPS", "FPS")):
+        vs = a.index(vt)
+        ms = a.rindex(metric, 0, vs) if vt == "34ms" else a.index(metric, vs)
+        ex.results.append(ResultCandidate("p:op", "abstract", 0, len(a), float(vt.split()[0].rstrip("%ms")), vt, None,
+                                          vs, vs + len(vt), metric=metric, spans={"metric": [ms, ms + len(metric)]}))
+    rows = _rows(link(papers, exs))
+    assert set(rows) == {"34.4%", "77.4%", "102 FPS"}
+    assert rows["102 FPS"] == ("FastNet", "CityX", "FPS")
+    assert rows["34.4%"] == ("FastNet", "CityX", "AP")

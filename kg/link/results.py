@@ -154,9 +154,45 @@ _DELTA_BEFORE = re.compile(
 _DELTA_AFTER = re.compile(
     r"^\s*(?:%\s*)?(?:points?|pp|p\.p\.)?\s*(?:(?!(?:with|and|or|while|using|on|in|at|for|of|than|but|by|to|the|a|an)\b)[\w\-@]+\s+){0,3}?(?:absolute\s+|relative\s+)?"
     r"(?:improvements?|gains?|increases?|reductions?|decreases?|higher|lower|better|worse|boosts?|margins?"
-    r"|fewer|less|more|faster|slower|smaller|larger)\b",
+    r"|fewer|less|more|faster|slower|smaller|larger|drops?|savings?|speed[\- ]?ups?|accelerations?|degradations?)\b",
     re.I,
 )
+#: a ratio to a baseline ("1.7x speedup", "2.91 times faster", "a 20-fold reduction"): a change, not a score
+_RATIO = re.compile(r"(?:x|×)$|^\s?(?:x|×|times\b|-?fold\b)", re.I)
+#: a count or size, not a score: "85 million parameters", "0.4M parameters", "1,594 distinct segments", "8.7MB",
+#: "10 out of 11 benchmarks" (a per-second rate such as "41 images/s" is a score)
+_COUNT_AFTER = re.compile(
+    r"^\s?(?:[KMBT]\b|thousand\b|million\b|billion\b|trillion\b)?\s?(?:[a-z\-]+\s)?"
+    r"(?:parameters|params|layers|segments|images|samples|examples|videos|frames|tokens|words|sentences|documents|"
+    r"benchmarks|datasets|tasks|languages|classes|categories|GPUs?|TPUs?|hours|days|epochs|steps|iterations|MB|GB|TB|KB|"
+    r"users|subjects|participants|queries|questions)\b(?!\s?/)",
+)
+#: "10 out of 11 benchmarks" is a count; "19.1% out of 2,604 segments" a score
+_OUT_OF_AFTER = re.compile(r"^\s?out\s+of\b", re.I)
+_OUT_OF_BEFORE = re.compile(r"\bout\s+of\s+$", re.I)
+#: the operating point of the score before it: "34.4% AP at 34ms" (the 34ms is no row of its own)
+_CONDITION_BEFORE = re.compile(r"\d\s?%?\s*(?:[A-Za-z][\w\-@]*\s+){0,2}at\s+$")
+#: a setting, not a score: "for k > 10", "with n = 5"
+_SETTING_BEFORE = re.compile(r"(?<![\w])[A-Za-z]\s*(?:[<>≤≥]=?|=)\s*$")
+
+
+def is_not_score(text: str, start: int, end: int) -> bool:
+    """Whether the number at ``text[start:end]`` is something other than a score: a ratio ("1.7x speedup", "2.9
+    times"), a count or size ("85 million parameters", "10 out of 11 benchmarks"), part of a name ("1080Ti") or a
+    setting ("k > 10")."""
+    before, after = text[max(0, start - 40) : start], text[end : end + 60]
+    value = text[start:end]
+    return bool(
+        _RATIO.search(value) or _RATIO.match(after) or _COUNT_AFTER.match(after) or after[:1].isalpha()
+        or ("%" not in value and _OUT_OF_AFTER.match(after))
+        or _OUT_OF_BEFORE.search(before) or _SETTING_BEFORE.search(before)
+    )
+
+
+def is_condition(text: str, start: int, end: int) -> bool:
+    """Whether the number at ``text[start:end]`` is the operating point of the score before it ("34.4% AP at
+    34ms"): no row of its own unless its own metric is written with it ("77.4% mIoU at 102 FPS")."""
+    return bool(_CONDITION_BEFORE.search(text[max(0, start - 40) : start]))
 
 
 #: a citation marker ("word2vec [17]", "[3, 12]"), not a score
@@ -316,7 +352,11 @@ def build_results(
             # "improves BLEU by 2.3 points", "a +1.8% gain", "gains of 0.88, 2.01 and 0.38": changes, not rows
             last_change = (rc.field, rc.sent_start, rc.value_end)
             continue
-        if is_citation(text, rc.value_start, rc.value_end):
+        if is_citation(text, rc.value_start, rc.value_end) or is_not_score(text, rc.value_start, rc.value_end):
+            continue
+        metric_span = rc.spans.get("metric")
+        own_metric = "metric" in attached or (metric_span is not None and rc.value_start <= int(metric_span[0]) <= rc.value_end + 1)
+        if not own_metric and is_condition(text, rc.value_start, rc.value_end):
             continue
         starting = "method" not in attached and is_starting_value(text, rc.value_start, rc.value_end)
         if starting and (ids["method"] in ours or not surf["method"] or is_generic(surf["method"]) or ids["method"] is None):
