@@ -304,3 +304,37 @@ def test_operating_points_are_rows_only_with_their_own_metric():
     assert set(rows) == {"34.4%", "77.4%", "102 FPS"}
     assert rows["102 FPS"] == ("FastNet", "CityX", "FPS")
     assert rows["34.4%"] == ("FastNet", "CityX", "AP")
+
+
+def test_a_paper_that_proposes_nothing_gets_the_system_we_work_with():
+    papers, exs = corpus(
+        paper(
+            "p:we",
+            "Greedy search for face features",
+            "Earlier work compared against [BaseNet|Model]. We select a subset of features using [forward feature selection|Method]. "
+            "The chosen subset delivers 88.7% [accuracy|Metric] on [FaceSet|Dataset].",
+            results=[{"value_text": "88.7%", "metric": "accuracy"}],
+        ),
+        paper(
+            "p:none",
+            "A study of face features",
+            "Earlier work compared against [BaseNet|Model]. The chosen subset delivers 80.1% [accuracy|Metric] on [FaceSet|Dataset].",
+            results=[{"value_text": "80.1%", "metric": "accuracy"}],
+        ),
+    )
+    rows = _rows(link(papers, exs))
+    assert rows["88.7%"] == ("forward feature selection", "FaceSet", "accuracy")
+    # nothing "we" work with: the result keeps no system rather than a baseline's name
+    assert rows["80.1%"][0] is None
+
+
+def test_a_range_of_changes_is_no_result():
+    papers, exs = corpus(
+        paper(
+            "p:rng",
+            "[EdNMT|Model]: translation systems",
+            "We see improvements of 4.3–11.2 [BLEU|Metric] over our baselines and reach 30.2 [BLEU|Metric] on [NewsX|Dataset].",
+            results=[{"value_text": v, "metric": "BLEU"} for v in ("4.3", "11.2", "30.2")],
+        )
+    )
+    assert set(_rows(link(papers, exs))) == {"30.2"}

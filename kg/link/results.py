@@ -113,7 +113,24 @@ def results_system(ctx: PaperContext, entities: dict[str, Entity], proposed: lis
         ):
             return m.entity
     ours = [p for p in proposed if entities[p].type in ("Model", "Method")]
-    return ours[0] if ours else None
+    return ours[0] if ours else we_use_system(ctx, entities)
+
+
+#: "we search for a subset of features using sequential forward selection": the instrument of what "we" do
+_WE_USING = re.compile(r"\bwe\b[^.;:]{0,120}?\b(?:using|via|by means of|by applying|based on|by)\s+(?:the\s+|a\s+|an\s+)?$", re.I)
+
+
+def we_use_system(ctx: PaperContext, entities: dict[str, Entity]) -> str | None:
+    """For a paper that proposes nothing the extractor finds, the named Model/Method it says it works with: the
+    object of "we <verb> ... using/via/by X" in its abstract (the first one). None when it writes none."""
+    text = ctx.texts.get("abstract", "")
+    for m in ctx.mentions:
+        if m.field != "abstract" or not m.entity or entities[m.entity].type not in ("Model", "Method") or is_generic(m.text):
+            continue
+        s, _e = ctx.sentence_of("abstract", m.start)
+        if _WE_USING.search(text[s : m.start]):
+            return m.entity
+    return None
 
 
 _OURS_CUE = re.compile(r"\b(?:we|our|ours|proposed|this (?:model|method|approach|work|paper))\b", re.I)
@@ -198,8 +215,8 @@ def is_condition(text: str, start: int, end: int) -> bool:
 #: a citation marker ("word2vec [17]", "[3, 12]"), not a score
 _CITE_BEFORE = re.compile(r"\[\s*(?:\d+\s*[,;–-]\s*)*$")
 _CITE_AFTER = re.compile(r"^\s*(?:[,;–-]\s*\d+\s*)*\]")
-#: what separates the values of a list ("gains of 0.88, 2.01 and 0.38")
-_LIST_SEP = re.compile(r"\s*%?\s*(?:,|;|/|and|or|,\s*and)\s*", re.I)
+#: what separates the values of a list ("gains of 0.88, 2.01 and 0.38") or a range ("improvements of 4.3–11.2")
+_LIST_SEP = re.compile(r"\s*%?\s*(?:,|;|/|and|or|,\s*and|[–—-])\s*", re.I)
 
 
 def is_citation(text: str, start: int, end: int) -> bool:
