@@ -2,6 +2,8 @@
 // description: Reported results (model on dataset, metric = value) for a dataset and a metric (each matched by any alias, case-insensitive), best value first. Only results naming a model, a dataset, a metric and a numeric value. Ties: model name, paper id, result id.
 // param: dataset = ""  (dataset name or alias; "" means any dataset)
 // param: metric = ""  (metric name or alias; "" means any metric)
+// param: limit = 100  (rows per page; pass a larger value for more, as in --param limit=1000)
+// param: offset = 0  (rows to skip: offset=100 gives the second page of 100)
 // columns: model, dataset_name, metric_name, value, unit, paper
 MATCH (p:Paper)-[:HAS_RESULT]->(r:Result)-[:OF_MODEL]->(m:Model:Method),
       (r)-[:ON_DATASET]->(d:Dataset), (r)-[:MEASURES]->(me:Metric)
@@ -11,3 +13,4 @@ WHERE r.value IS NOT NULL
 RETURN m.name AS model, d.name AS dataset_name, me.name AS metric_name, r.value AS value,
        CASE WHEN r.unit = "" THEN NULL ELSE r.unit END AS unit, p.id AS paper
 ORDER BY dataset_name, metric_name, value DESC, model, paper, r.id
+SKIP $offset LIMIT $limit

@@ -1,6 +1,8 @@
 // title: Most used datasets
 // description: Datasets ranked by the number of distinct papers that evaluate on them (EVALUATES_ON), optionally only papers addressing one task (matched by any alias, case-insensitive). Ties: dataset name, then dataset id.
 // param: task = ""  (task name or alias; "" means any task)
+// param: limit = 100  (rows per page; pass a larger value for more, as in --param limit=1000)
+// param: offset = 0  (rows to skip: offset=100 gives the second page of 100)
 // columns: dataset, papers
 MATCH (p:Paper)-[:EVALUATES_ON]->(d:Dataset)
 WHERE $task = "" OR EXISTS {
@@ -10,3 +12,4 @@ WHERE $task = "" OR EXISTS {
 WITH d, count(DISTINCT p) AS papers
 RETURN d.name AS dataset, papers
 ORDER BY papers DESC, dataset, d.id
+SKIP $offset LIMIT $limit

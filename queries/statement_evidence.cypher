@@ -3,6 +3,8 @@
 // param: source = ""  (source name, alias or id; "" means any)
 // param: relation = ""  (relation type such as EVALUATES_ON or PROPOSES; "" means any)
 // param: target = "ImageNet"  (target name, alias or id; "" means any)
+// param: limit = 100  (rows per page; pass a larger value for more, as in --param limit=1000)
+// param: offset = 0  (rows to skip: offset=100 gives the second page of 100)
 // columns: subject, predicate, object, paper, field, begin, end, sentence, extractor, confidence
 // the hint makes the engine find the target first and expand only its incoming statements (its own plan hashes
 // every relationship first)
@@ -15,3 +17,5 @@ UNWIND st.evidence AS ev
 RETURN coalesce(s.name, s.title, s.url) AS subject, label(st) AS predicate, coalesce(o.name, o.title, o.url) AS object,
        ev.paper AS paper, ev.field AS field, ev.start_offset AS `begin`, ev.end_offset AS `end`, ev.sentence AS sentence,
        ev.extractor AS extractor, ev.confidence AS confidence
+ORDER BY subject, predicate, object, paper, `begin`, `end`, extractor, st.id
+SKIP $offset LIMIT $limit

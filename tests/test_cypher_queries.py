@@ -21,6 +21,10 @@ from kg.named_queries import list_named_queries
 
 RQ = {q.name: q for q in list_named_queries("sparql")}
 CY = {q.name: q for q in list_named_queries("cypher")}
+#: Named queries that page their rows (``limit`` and ``offset`` parameters).
+PAGED = sorted(n for n, q in RQ.items() if "limit" in q.params)
+#: A page size larger than any answer of the test graphs: the whole answer.
+ALL = 10**9
 #: Items of void_summary the property graph can answer (the rest is RDF-only: triples, URI space, times, sources).
 VOID_COMMON = ("class ", "linkset ")
 
@@ -93,6 +97,42 @@ def test_twins_agree_on_a_hostile_synthetic_graph(synthetic_dir, name):
     _compare(synthetic_dir, name)
 
 
+@pytest.mark.parametrize("name", PAGED)
+def test_twins_agree_on_whole_answers_and_on_a_middle_page(synthetic_dir, name):
+    # pages are cut from one deterministic order: the twins must agree on the order, not only on the row set
+    _compare(synthetic_dir, name, {"limit": ALL})
+    _compare(synthetic_dir, name, {"limit": 7, "offset": 5})
+
+
+def test_paged_queries_default_to_pages_of_100():
+    assert len(PAGED) >= 11
+    for name in PAGED:
+        assert (RQ[name].params["limit"], RQ[name].params["offset"]) == (100, 0), name
+
+
+def _ordered(rows: list[dict], columns: list[str]) -> list[tuple]:
+    return [tuple(_norm_value(r.get(c)) for c in columns) for r in rows]
+
+
+@pytest.mark.parametrize("name", ["entity_aliases", "leaderboard", "papers_with_code", "statement_evidence"])
+def test_pages_follow_each_other_without_overlap_in_both_engines(synthetic_dir, name):
+    params = {"target": ""} if name == "statement_evidence" else {}
+    cols = CY[name].columns
+    whole_cy = _ordered(run_named(synthetic_dir, name, {**params, "limit": ALL})[1], cols)
+    whole_sp = _ordered(_sparql_rows(synthetic_dir, name, {**params, "limit": ALL})[1], cols)
+    assert len(whole_cy) > 12, "the case must span several pages"
+    size = len(whole_cy) // 4 + 1
+    pages_cy, pages_sp = [], []
+    for offset in range(0, len(whole_cy) + size, size):
+        page = {**params, "limit": size, "offset": offset}
+        pages_cy.append(_ordered(run_named(synthetic_dir, name, page)[1], cols))
+        pages_sp.append(_ordered(_sparql_rows(synthetic_dir, name, page)[1], cols))
+    assert all(len(p) == size for p in pages_cy[:-2]) and pages_cy[-1] == [] == pages_sp[-1]
+    assert [r for p in pages_cy for r in p] == whole_cy, "Cypher pages must tile the whole answer in order"
+    assert [r for p in pages_sp for r in p] == whole_sp, "SPARQL pages must tile the whole answer in order"
+    assert len(set(whole_cy)) == len(whole_cy), "rows must be distinct for pages not to overlap"
+
+
 @pytest.mark.parametrize(
     "name, params",
     [
@@ -126,7 +166,7 @@ def test_named_queries_find_what_the_defaults_ask_for(synthetic_dir):
 
 def test_entity_aliases_come_in_the_documented_order(synthetic_dir):
     # the Cypher twin sorts on a precomputed integer rank: it must give the (type, label, id, alias) order
-    rows = run_named(synthetic_dir, "entity_aliases")[1]
+    rows = run_named(synthetic_dir, "entity_aliases", {"limit": ALL})[1]
     keys = [(r["type"], r["label"], r["id"], r["alias"]) for r in rows]
     assert len(keys) > 100 and keys == sorted(keys)
 

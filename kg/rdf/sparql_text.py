@@ -163,11 +163,58 @@ def _matching_brace(tokens: list[Token], i: int) -> int:
     raise QueryError("The query has an unbalanced '{'; check its braces.")
 
 
+#: Parameters that set the query's solution modifiers (``LIMIT``/``OFFSET``) rather than bind a variable.
+PAGING_PARAMS = ("limit", "offset")
+_INTEGER = re.compile(r"\s*([0-9]+)")
+
+
+def _page_value(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value.strip())
+        raise QueryError(f"The parameter {name!r} must be a non-negative integer, got {value!r}.")
+    if value < 0:
+        raise QueryError(f"The parameter {name!r} must be a non-negative integer, got {value}.")
+    return value
+
+
+def bind_paging(query: str, limit: Any = None, offset: Any = None) -> str:
+    """``query`` with its top-level ``LIMIT``/``OFFSET`` set to ``limit``/``offset`` (added when absent).
+
+    SPARQL has no variables in solution modifiers, so paging is the one place where a value enters the text: it
+    must be a non-negative integer (an ``int`` or a string of digits) and is written back as digits, so it cannot
+    change the query's structure. Only the modifiers of the outer query change (sub-selects keep theirs).
+
+    Raises:
+        QueryError: a value is not a non-negative integer.
+    """
+    values = {k: _page_value(k, v) for k, v in (("limit", limit), ("offset", offset)) if v is not None}
+    if not values:
+        return query
+    tokens = tokenize(query)
+    depth, found = 0, {}
+    for t in tokens:
+        if t.kind == "punct" and t.text in "{}":
+            depth += 1 if t.text == "{" else -1
+        elif depth == 0 and t.kind == "word" and t.text.lower() in values:
+            m = _INTEGER.match(query, t.end)
+            if m:
+                found[t.text.lower()] = m.span(1)
+    # replace from the end so earlier spans stay valid
+    for name, (a, b) in sorted(found.items(), key=lambda kv: -kv[1][0]):
+        query = query[:a] + str(values[name]) + query[b:]
+    missing = [k for k in ("limit", "offset") if k in values and k not in found]
+    if missing:
+        query = query.rstrip() + "\n" + " ".join(f"{k.upper()} {values[k]}" for k in missing)
+    return query
+
+
 def bind_params(query: str, params: dict[str, Any] | None) -> str:
     """Bind ``params`` by inserting ``VALUES (?a ?b) { (term term) }`` at the start of the query's WHERE pattern.
 
     Values become RDF terms (strings are escaped literals, numbers typed literals), so no value can change the
-    query's structure. Each parameter must be a variable of the query, ``?NAME`` or ``?NAME_key``: a string
+    query's structure. ``limit`` and ``offset``, when the query has no such variable, set its ``LIMIT`` and
+    ``OFFSET`` instead (:func:`bind_paging`). Each parameter must be a variable of the query, ``?NAME`` or ``?NAME_key``: a string
     parameter also binds ``?NAME_key`` to its lookup key (lower-cased, as in ``mlkg:lookupKey``) when the query
     uses that variable.
 
@@ -179,6 +226,13 @@ def bind_params(query: str, params: dict[str, Any] | None) -> str:
         return query
     tokens = tokenize(query)
     variables = {t.text[1:] for t in tokens if t.kind == "var"}
+    paging = {k: params[k] for k in PAGING_PARAMS if k in params and k not in variables}
+    if paging:
+        query = bind_paging(query, **paging)
+        params = {k: v for k, v in params.items() if k not in paging}
+        if not params:
+            return query
+        tokens = tokenize(query)
     for name in params:
         if not _PARAM_NAME.match(name):
             raise QueryError(f"{name!r} is not a valid parameter name (letters, digits and _ only).")
