@@ -277,6 +277,8 @@ def test_alternatives_the_ranges_cannot_tell_apart_keep_the_nearest_metric(blank
         ("reaching 41 images/s on one GPU", "41", False),
         ("achieves 71.8% mIoU on Cityscapes", "71.8%", False),
         ("a BLEU score of 28.4 on WMT", "28.4", False),
+        ("while retaining 95.4% of the original performance", "95.4%", True),
+        ("CoCoSoDa outperforms 14 baselines", "14", True),
     ],
 )
 def test_is_not_score(text, word, not_score):
@@ -338,3 +340,60 @@ def test_a_range_of_changes_is_no_result():
         )
     )
     assert set(_rows(link(papers, exs))) == {"30.2"}
+
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "delta"),
+    [
+        ("LaPE improves 0.94% accuracy for ViT-Lite", "0.94%", True),
+        ("saving up to 45% of development time", "45%", True),
+        ("with 33\\% speed up on generation", "33\\%", True),
+        ("improves the accuracy to 80.1% on X", "80.1%", False),
+        ("reduces the error rate from 7.1 to 5.2", "5.2", False),
+    ],
+)
+def test_is_delta_with_verbs_of_change(text, word, delta):
+    s = text.index(word)
+    assert is_delta(text, s, s + len(word)) is delta
+
+
+def test_the_previous_best_is_a_baselines_value():
+    text = "CMD achieves an FVD score of 212.7 on WebVid, better than the previous state-of-the-art of 292.4."
+    for word, want in (("292.4", True), ("212.7", False)):
+        s = text.index(word)
+        assert is_starting_value(text, s, s + len(word)) is want
+
+
+def test_what_our_system_is_built_on_does_not_own_the_result():
+    papers, exs = corpus(
+        paper(
+            "p:built",
+            "Learning from captions",
+            "Our best model, utilizing [DINOv2|Model] and [RoBERTa-L|Model], achieves 76% [accuracy|Metric] on [ImageNet-Q|Dataset].",
+            results=[{"value_text": "76%", "method": "RoBERTa-L", "metric": "accuracy"}],
+        )
+    )
+    ex = exs["p:built"]
+    _with_spans(ex, papers["p:built"].abstract, {"76%": {"method": "RoBERTa-L"}})
+    # the paper proposes nothing the extractor found: no system rather than a component's name
+    assert _rows(link(papers, exs))["76%"] == (None, "ImageNet-Q", "accuracy")
+
+
+def test_the_subject_owns_values_stated_with_several_instruments():
+    text = ("[SpinyNet-190|Model] achieves 52.5% [AP|Metric] with a [MaskNet|Model] detector and achieves 52.1% [AP|Metric] "
+            "with a [RetinaZ|Model] detector on [COCO-Q|Dataset].")
+    papers, exs = corpus(
+        paper("p:subj", "[SpinyNet|Model]: scale-permuted backbones", text,
+              results=[{"value_text": "52.5%", "metric": "AP"}, {"value_text": "52.1%", "metric": "AP"}])
+    )
+    ex = exs["p:subj"]
+    _with_spans(ex, papers["p:subj"].abstract, {"52.5%": {"method": "SpinyNet-190"}, "52.1%": {"method": "RetinaZ"}})
+    rows = _rows(link(papers, exs))
+    assert rows["52.1%"][0] == "SpinyNet-190" and rows["52.5%"][0] == "SpinyNet-190"
+
+
+def test_latex_percent_signs_stay_with_their_value():
+    from kg.extract.components import _NUMBER
+
+    assert [m.group(0) for m in _NUMBER.finditer(r"such as 83.8 \% top-1 accuracy and 49.9\% mIoU")] == [r"83.8 \%", r"49.9\%"]

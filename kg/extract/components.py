@@ -723,7 +723,7 @@ def make_consistency(nlp: Language, name: str, min_length: int):
 
 # -------------------------------------------------------------------------------------------- results
 _NUMBER = re.compile(
-    r"(?<![\w.\-/])(?:[+\-±]?\d+(?:[.,]\d+)?)(?:\s?%|\s?(?:pp|points?|dB|ms|s|x|×|FPS|fps|BLEU|FID))?(?![\w.]\d)"
+    r"(?<![\w.\-/])(?:[+\-±]?\d+(?:[.,]\d+)?)(?:\s?\\?%|\s?(?:pp|points?|dB|ms|s|x|×|FPS|fps|BLEU|FID))?(?![\w.]\d)"
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 #: metric names written as the unit of a score ("1.27 bits/char", "28.4 BLEU", "3.2 bpc"), which the statistical

@@ -94,9 +94,21 @@ _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 _TITLE_SYSTEM_NEXT = re.compile(r"\s*(?::|-\s|–|—|for\b|with\b|\(|$)", re.I)
 
 
+#: "27.3% better than the previous state-of-the-art of 292.4": a baseline's value
+_PREVIOUS_BEST = re.compile(
+    r"\b(?:previous|prior|former|earlier|existing)\s+(?:best|state[\s\-]of[\s\-]the[\s\-]art|sota|record|best\s+result)\w*"
+    r"\s*(?:\([^)]{0,20}\)\s*)?(?:of|at|with|is|was|:|=)?\s*(?:only\s+)?$",
+    re.I,
+)
+
+
 def is_starting_value(text: str, start: int, end: int) -> bool:
-    """Whether the value at ``text[start:end]`` is the starting point of "from <value> to <value>"."""
-    return bool(_FROM_VALUE.search(text[max(0, start - 12) : start]) and _TO_VALUE.match(text[end : end + 30]))
+    """Whether the value at ``text[start:end]`` is a baseline's: the starting point of "from <value> to <value>",
+    or the previous best ("the previous state-of-the-art of 292.4")."""
+    return bool(
+        (_FROM_VALUE.search(text[max(0, start - 12) : start]) and _TO_VALUE.match(text[end : end + 30]))
+        or _PREVIOUS_BEST.search(text[max(0, start - 60) : start])
+    )
 
 
 def results_system(ctx: PaperContext, entities: dict[str, Entity], proposed: list[str]) -> str | None:
@@ -133,6 +145,9 @@ def we_use_system(ctx: PaperContext, entities: dict[str, Entity]) -> str | None:
     return None
 
 
+_INSTRUMENT_BEFORE = re.compile(
+    r"\b(?:with|using|utiliz\w*|utilis\w*|leverag\w*|based\s+on|built\s+(?:on|upon))\s+(?:a\s+|an\s+|the\s+)?(?:[\w\-]+\s+){0,2}$", re.I
+)
 _OURS_CUE = re.compile(r"\b(?:we|our|ours|proposed|this (?:model|method|approach|work|paper))\b", re.I)
 
 
@@ -157,6 +172,9 @@ def _baseline_or_generic(ctx: PaperContext, rc: ResultCandidate, surface: str | 
             return False
     if _BASELINE_CUE.search(text[max(rc.sent_start, ms - 60) : ms]):
         return True
+    # "Our best model, utilizing DINOv2 and a text encoder, achieves 76% accuracy": what our system is built on
+    if ms < rc.value_start and _INSTRUMENT_BEFORE.search(text[max(rc.sent_start, ms - 40) : ms]) and _OURS_CUE.search(text, rc.sent_start, ms):
+        return True
     return ms >= rc.value_end and bool(_OURS_CUE.search(text, rc.sent_start, rc.value_start))
 
 
@@ -165,11 +183,13 @@ _DELTA_BEFORE = re.compile(
     r"(?:\bby\s+(?:over\s+|about\s+|around\s+|up\s+to\s+|nearly\s+|almost\s+|more\s+than\s+|roughly\s+|"
     r"a\s+margin\s+of\s+|an?\s+average\s+of\s+|approximately\s+)?"
     r"|\b(?:improvements?|gains?|increases?|reductions?|decreases?|margins?|boosts?)\s+of\s+(?:about\s+|over\s+|up\s+to\s+)?"
+    # a verb of change with the number as its object: "improves 0.94% accuracy", "saving up to 45% of ..."
+    r"|\b(?:improv|boost|increas|reduc|decreas|sav|slash|cut)\w*\s+(?:up\s+to\s+|about\s+|around\s+|over\s+|nearly\s+|almost\s+)?"
     r"|[+±]\s*)[~≈]?\s*$",
     re.I,
 )
 _DELTA_AFTER = re.compile(
-    r"^\s*(?:%\s*)?(?:points?|pp|p\.p\.)?\s*(?:(?!(?:with|and|or|while|using|on|in|at|for|of|than|but|by|to|the|a|an)\b)[\w\-@]+\s+){0,3}?(?:absolute\s+|relative\s+)?"
+    r"^\s*(?:\\?%\s*)?(?:points?|pp|p\.p\.)?\s*(?:(?!(?:with|and|or|while|using|on|in|at|for|of|than|but|by|to|the|a|an)\b)[\w\-@]+\s+){0,3}?(?:absolute\s+|relative\s+)?"
     r"(?:improvements?|gains?|increases?|reductions?|decreases?|higher|lower|better|worse|boosts?|margins?"
     r"|fewer|less|more|faster|slower|smaller|larger|drops?|savings?|speed[\- ]?ups?|accelerations?|degradations?)\b",
     re.I,
@@ -182,7 +202,11 @@ _COUNT_AFTER = re.compile(
     r"^\s?(?:[KMBT]\b|thousand\b|million\b|billion\b|trillion\b)?\s?(?:[a-z\-]+\s)?"
     r"(?:parameters|params|layers|segments|images|samples|examples|videos|frames|tokens|words|sentences|documents|"
     r"benchmarks|datasets|tasks|languages|classes|categories|GPUs?|TPUs?|hours|days|epochs|steps|iterations|MB|GB|TB|KB|"
-    r"users|subjects|participants|queries|questions)\b(?!\s?/)",
+    r"users|subjects|participants|queries|questions|baselines|competitors|systems)\b(?!\s?/)",
+)
+#: a share of a baseline's score, not a score: "retaining 95.4% of the original performance"
+_SHARE_OF_AFTER = re.compile(
+    r"^\s?(?:\\?%)?\s*of\s+(?:the\s+|its\s+|their\s+)?(?:original|baseline|full|teacher|base|uncompressed|dense|unpruned)\b", re.I
 )
 #: "10 out of 11 benchmarks" is a count; "19.1% out of 2,604 segments" a score
 _OUT_OF_AFTER = re.compile(r"^\s?out\s+of\b", re.I)
@@ -200,7 +224,7 @@ def is_not_score(text: str, start: int, end: int) -> bool:
     before, after = text[max(0, start - 40) : start], text[end : end + 60]
     value = text[start:end]
     return bool(
-        _RATIO.search(value) or _RATIO.match(after) or _COUNT_AFTER.match(after) or after[:1].isalpha()
+        _RATIO.search(value) or _RATIO.match(after) or _COUNT_AFTER.match(after) or after[:1].isalpha() or _SHARE_OF_AFTER.match(after)
         or ("%" not in value and _OUT_OF_AFTER.match(after))
         or _OUT_OF_BEFORE.search(before) or _SETTING_BEFORE.search(before)
     )
@@ -216,7 +240,7 @@ def is_condition(text: str, start: int, end: int) -> bool:
 _CITE_BEFORE = re.compile(r"\[\s*(?:\d+\s*[,;–-]\s*)*$")
 _CITE_AFTER = re.compile(r"^\s*(?:[,;–-]\s*\d+\s*)*\]")
 #: what separates the values of a list ("gains of 0.88, 2.01 and 0.38") or a range ("improvements of 4.3–11.2")
-_LIST_SEP = re.compile(r"\s*%?\s*(?:,|;|/|and|or|,\s*and|[–—-])\s*", re.I)
+_LIST_SEP = re.compile(r"\s*(?:\\?%)?\s*(?:,|;|/|and|or|,\s*and|[–—-])\s*", re.I)
 
 
 def is_citation(text: str, start: int, end: int) -> bool:
@@ -295,9 +319,11 @@ def _subject_over_instrument(ctx: PaperContext, rc: ResultCandidate) -> Mention 
     text = ctx.texts.get(rc.field, "")
     if not span or int(span[0]) < rc.value_end or not _WITH_BEFORE.search(text[max(rc.sent_start, int(span[0]) - 40) : int(span[0])]):
         return None
+    # not another instrument: "SpineNet-190 achieves 52.5% AP with a Mask R-CNN detector and 52.1% AP with a RetinaNet"
     before = [
         m for m in ctx.in_range(rc.field, rc.sent_start, rc.value_start)
         if m.entity and m.type in ("Model", "Method") and m.end <= rc.value_start and not is_generic(m.text)
+        and not _WITH_BEFORE.search(text[max(rc.sent_start, m.start - 40) : m.start])
     ]
     if not before or _OURS_CUE.search(text, before[-1].end, rc.value_start):
         return None
@@ -385,7 +411,8 @@ def build_results(
         subject = None if "method" in attached or starting else _subject_over_instrument(ctx, rc)
         if subject is not None:
             ids["method"], surf["method"] = subject.entity, subject.text
-        elif ours and not starting and "method" not in attached and ids["method"] != ours[0] and _baseline_or_generic(ctx, rc, surf["method"]):
+        elif not starting and "method" not in attached and (not ours or ids["method"] != ours[0]) and _baseline_or_generic(ctx, rc, surf["method"]):
+            # a baseline or what our system is built on: the paper's system owns the value, or no system is named
             ids["method"], surf["method"] = None, None
         if ids["method"] is None and surf["method"] is None and not starting:
             if ours:
