@@ -9,6 +9,9 @@ Gazetteers come from the training split only (SciREX non-dev documents, SciERC t
   keeping name-like forms and phrases with a metric head word (accuracy, error, score, rate...);
 * ``generic_acronyms``: all-caps Method forms of at most 4 letters used in at least 4 different training
   documents (CNN, LSTM, SGD): families of techniques, not named models.
+
+The typing component's Model-vs-Dataset context classifier is fitted on the same training split
+(:func:`kg.extract.context_typing.learn_context_typer`) and saved with the pipeline (``kg_typing/context_typer.json``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import spacy
 
 from kg.extract import components as _components  # noqa: F401  (registers the factories)
 from kg.extract import tokenizer as _tokenizer  # noqa: F401
+from kg.extract.context_typing import learn_context_typer
 from kg.extract.data import default_datasets_dir, read_scierc, read_scirex
 from kg.extract.names import is_acronym
 
@@ -77,6 +81,7 @@ def assemble(trained_dir: Path, output: Path, gazetteer_counts: dict | None = No
     for name in PIPE_ORDER[2:]:
         nlp.add_pipe(name)
     nlp.get_pipe("kg_rules").set_gazetteer(learn_gazetteer(datasets_dir))
+    nlp.get_pipe("kg_typing").set_context_typer(learn_context_typer(datasets_dir))
     nlp.meta["name"] = "kg_extract"
     nlp.meta["version"] = "1.0.0"
     nlp.meta["description"] = "kg extraction pipeline: Model/Dataset/Method/Metric/Task NER + rules"

@@ -14,6 +14,7 @@ abstract are processed as one text (the title-prefix rule needs it).
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import re
 from collections import Counter, defaultdict
@@ -28,10 +29,12 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.extract.abbreviations import find_abbreviations
+from kg.extract.context_typing import ContextTyper, coordinated_runs, is_named_candidate
 from kg.extract.names import is_acronym, is_generic, word_is_named
 
-#: bump when rule behaviour changes without a code change elsewhere (keys the extraction cache with the code hash)
-RULES_VERSION = "1"
+#: bump when rule behaviour changes without a code change elsewhere (keys the extraction cache with the code hash);
+#: the context-typing module's source is part of it (pipeline.py hashes this module, not that one)
+RULES_VERSION = "2-" + hashlib.sha1(Path(__file__).with_name("context_typing.py").read_bytes()).hexdigest()[:12]
 
 SOURCE_CONFIDENCE = {
     "ner": 0.8,
@@ -501,17 +504,46 @@ def _ent_ending_at(doc: Doc, start: int, end: int) -> Span | None:
 _GERUND_OPENER = re.compile(r"^[A-Z][a-z]+(?:-[a-z]+)*ing$")
 
 
-@Language.factory("kg_typing", default_config={"drop_generic": True})
-def make_typing(nlp: Language, name: str, drop_generic: bool):
-    """Named artifacts become Model (SciREX calls them Method); generic noise is dropped."""
+class Typer:
+    """``kg_typing``: named artifacts become Model (SciREX calls them Method), generic noise is dropped, and named
+    mentions are read as a model or a dataset by their context.
 
-    def retype(doc: Doc) -> Doc:
+    The Model-vs-Dataset decision adds, per surface form, the log-odds of a context classifier learned from the
+    training split (:mod:`kg.extract.context_typing`) over all the form's occurrences in the paper, plus a prior
+    from what produced the mention (the statistical model's label, a gazetteer, a rule); the forms of a
+    coordinated list ("LibriTTS, VCTK and AISHELL") and the two forms of an abbreviation pool their evidence.
+    Mentions typed by a dataset cue ("the X dataset", "XBench") or by the title-prefix rule keep their type.
+    """
+
+    def __init__(self, nlp: Language, name: str, drop_generic: bool, context_weight: float = 1.0):
+        self.nlp = nlp
+        self.name = name
+        self.drop_generic = drop_generic
+        self.context_weight = context_weight
+        self.context = ContextTyper()
+
+    def set_context_typer(self, typer: ContextTyper) -> None:
+        self.context = typer
+
+    def to_disk(self, path, exclude=tuple()):
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "context_typer.json").write_text(json.dumps(self.context.to_dict(), sort_keys=True), encoding="utf-8")
+
+    def from_disk(self, path, exclude=tuple()):
+        p = Path(path) / "context_typer.json"
+        if p.is_file():
+            self.context = ContextTyper.from_dict(json.loads(p.read_text(encoding="utf-8")))
+        return self
+
+    def __call__(self, doc: Doc) -> Doc:
         rules = None
-        for _n, comp in nlp.pipeline:
+        for _n, comp in self.nlp.pipeline:
             if isinstance(comp, RuleRecognizer):
                 rules = comp
         generic_acr = rules.generic_acronyms if rules else set()
         known_models = set(rules.gazetteer.get("Model", [])) if rules else set()
+        drop_generic = self.drop_generic
         abbrevs = doc.user_data.get("kg_abbrevs", [])
         text = doc_text(doc)
         long_of = {text[s:e]: text[ls:le] for s, e, ls, le in abbrevs}
@@ -534,25 +566,129 @@ def make_typing(nlp: Language, name: str, drop_generic: bool):
                 continue
             label = e.label_
             source = src.get((e.start_char, e.end_char), "ner")
+            if label in ("Method", "Model", "Task") and source not in _FIXED_TYPE_SOURCES:
+                named = _split_head(e, long_of, generic_acr, known_models)
+                if named is not None:
+                    src[(named.start_char, named.end_char)] = source
+                    ents.append(named)
+                    continue
             if label == "Dataset" and " " in t and t.split()[-1].lower() in _MODEL_TAIL:
                 label = "Method"  # "CodeBERT model": then typed Model or Method below
             if label in ("Method", "Model"):
                 label = "Model" if _is_named_model(t, long_of, generic_acr, known_models) else "Method"
                 if e.label_ == "Model" and source.startswith("rule:"):
                     label = "Model"
-                if (
-                    label == "Model"
-                    and source not in ("rule:title_prefix", "rule:variant")
-                    and len(t.split()) <= 3
-                    and t.split()[-1].lower() not in _MODEL_TAIL
-                    and _evaluated_on(text, e.start_char, e.end_char, ents)
-                ):
-                    label = "Dataset"
             ents.append(Span(doc, e.start, e.end, label=label) if label != e.label_ else e)
+        if self.context.trained:
+            ents = self._model_or_dataset(doc, text, ents, src, abbrevs)
         _set_ents(doc, ents)
         return doc
 
-    return retype
+    def _model_or_dataset(self, doc: Doc, text: str, ents: list[Span], src: dict, abbrevs: list) -> list[Span]:
+        """Retype named Model/Dataset mentions by the pooled context evidence of their surface form (see the class
+        docstring)."""
+        idx = [i for i, e in enumerate(ents) if e.label_ in ("Model", "Dataset")]
+        if not idx:
+            return ents
+        runs = coordinated_runs(text, [(ents[i].start_char, ents[i].end_char) for i in idx])
+        score: dict[str, float] = defaultdict(float)
+        cands: list[int] = []
+        surface = {i: text[ents[i].start_char : ents[i].end_char] for i in idx}
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.get(x, x) != x:
+                x = parent[x]
+            return x
+
+        for i, run in zip(idx, runs):
+            e, t = ents[i], surface[i]
+            source = src.get((e.start_char, e.end_char), "ner")
+            sign = 1.0 if e.label_ == "Dataset" else -1.0
+            if not is_named_candidate(t):
+                continue
+            if source in _FIXED_TYPE_SOURCES or t.split()[-1].lower() in _MODEL_TAIL:
+                # a cue-typed mention is evidence for the rest of the paper, not a candidate
+                score[t] += sign * _FIXED_EVIDENCE
+            else:
+                prior = _SOURCE_PRIOR.get((source, e.label_), _SOURCE_PRIOR.get(source, 0.0))
+                ctx = run if run != (e.start_char, e.end_char) else None
+                score[t] += self.context_weight * self.context.logodds(text, e.start_char, e.end_char, ctx) + sign * prior
+                cands.append(i)
+            if run != (e.start_char, e.end_char):  # list members share one reading
+                key = text[run[0] : run[1]]
+                ra, rb = find(t), find("\x00" + key)
+                if ra != rb:
+                    parent[ra] = rb
+        if not cands:
+            return ents
+        for s, e_, ls, le in abbrevs:
+            a, b = find(text[s:e_]), find(text[ls:le])
+            if text[s:e_] in score and text[ls:le] in score and a != b:
+                parent[a] = b
+        pooled: dict[str, float] = defaultdict(float)
+        for t, v in score.items():
+            pooled[find(t)] += v
+        out = list(ents)
+        for i in cands:
+            e = ents[i]
+            label = "Dataset" if pooled[find(surface[i])] > 0 else "Model"
+            if label != e.label_:
+                out[i] = Span(doc, e.start, e.end, label=label)
+        return out
+
+
+#: generic head nouns after a model's name ("the Encodec model", "a RetinaNet detector") and the words that may sit
+#: between ("All-Roberta-Large text encoder", "Mask2Former-style models")
+SPLIT_HEADS = {
+    "model", "models", "detector", "detectors", "architecture", "architectures", "encoder", "encoders", "decoder",
+    "decoders", "backbone", "backbones", "classifier", "classifiers", "baseline", "baselines", "variant", "variants",
+    "family", "checkpoint", "checkpoints", "predictor", "tokenizer", "vocoder", "generator", "retriever", "reranker",
+}
+_HEAD_MODIFIERS = {
+    "text", "image", "vision", "visual", "language", "speech", "audio", "video", "style", "based", "like", "teacher",
+    "student", "reward", "-",
+}
+
+
+def _split_head(e: Span, long_of: dict, generic_acr: set, known: set) -> Span | None:
+    """The name inside "NAME (modifier) HEAD" ("Encodec" in "Encodec model") as a Model span, when NAME is a named
+    model; None otherwise."""
+    doc = e.doc
+    end = e.end
+    head = doc[end - 1].text
+    # a capitalised head is part of the name ("EXplicit interAction Model", "Transformer Encoder")
+    if end - e.start < 2 or head.lower() not in SPLIT_HEADS or not head.islower():
+        return None
+    k = end - 1
+    while k > e.start and doc[k - 1].lower_ in _HEAD_MODIFIERS:
+        k -= 1
+    if k <= e.start or doc[k - 1].is_punct:
+        return None
+    name = doc[e.start : k]
+    t = name.text
+    if not _is_named_model(t, long_of, generic_acr, known) or not is_named_candidate(t) or t[:1].islower():
+        return None
+    # "SMT models", "GAN models": an acronym before a plural head names a family of models, annotated whole
+    if head.endswith("s") and is_acronym(t) and " " not in t:
+        return None
+    return Span(doc, e.start, k, label="Model")
+
+
+#: sources whose type is read from an explicit cue and stays ("the X dataset", "XBench", the title prefix)
+_FIXED_TYPE_SOURCES = {"rule:dataset_pattern", "rule:title_prefix"}
+_FIXED_EVIDENCE = 4.0
+#: how much a source's own label counts (log-odds) next to the context classifier; (source, label) first
+_SOURCE_PRIOR = {
+    "gazetteer": 3.0, ("ner", "Dataset"): 1.0, ("ner", "Model"): 0.3, "rule:variant": 0.5, "rule:named": 0.5,
+    "abbreviation": 0.5, "consistency": 0.5,
+}
+
+
+@Language.factory("kg_typing", default_config={"drop_generic": True, "context_weight": 1.0})
+def make_typing(nlp: Language, name: str, drop_generic: bool, context_weight: float):
+    """Named artifacts become Model, generic noise is dropped, named mentions are typed by context (:class:`Typer`)."""
+    return Typer(nlp, name, drop_generic, context_weight)
 
 
 _ON_BEFORE = re.compile(
