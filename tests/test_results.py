@@ -397,3 +397,15 @@ def test_latex_percent_signs_stay_with_their_value():
     from kg.extract.components import _NUMBER
 
     assert [m.group(0) for m in _NUMBER.finditer(r"such as 83.8 \% top-1 accuracy and 49.9\% mIoU")] == [r"83.8 \%", r"49.9\%"]
+
+
+def test_hyperparameters_are_no_results():
+    papers, exs = corpus(
+        paper(
+            "p:hp",
+            "[TinyNet|Model]: small and fast",
+            "We train [TinyNet|Model] with a [learning rate|Metric] of 0.1 and reach 71.2% [accuracy|Metric] on [ImgSet|Dataset].",
+            results=[{"value_text": "0.1", "metric": "learning rate"}, {"value_text": "71.2%", "metric": "accuracy"}],
+        )
+    )
+    assert set(_rows(link(papers, exs))) == {"71.2%"}

@@ -217,6 +217,19 @@ _CONDITION_BEFORE = re.compile(r"\d\s?%?\s*(?:[A-Za-z][\w\-@]*\s+){0,2}at\s+$")
 _SETTING_BEFORE = re.compile(r"(?<![\w])[A-Za-z]\s*(?:[<>≤≥]=?|=)\s*$")
 
 
+#: settings a paper chooses, not scores it reaches ("a learning rate of 0.1"), whatever the extractor typed them
+_HYPERPARAMETER = re.compile(
+    r"\b(?:learning[\s\-]rates?|(?:weight[\s\-])?decay|dropout|momentum|batch[\s\-]sizes?|warm[\s\-]?up|temperature|"
+    r"masking[\s\-]ratio|mask[\s\-]ratio|margin|step[\s\-]sizes?)\b",
+    re.I,
+)
+
+
+def is_hyperparameter(metric_surface: str | None) -> bool:
+    """Whether a "metric" is a setting of training rather than a score ("learning rate", "weight decay rate")."""
+    return bool(metric_surface and _HYPERPARAMETER.search(metric_surface))
+
+
 def is_not_score(text: str, start: int, end: int) -> bool:
     """Whether the number at ``text[start:end]`` is something other than a score: a ratio ("1.7x speedup", "2.9
     times"), a count or size ("85 million parameters", "10 out of 11 benchmarks"), part of a name ("1080Ti") or a
@@ -396,6 +409,8 @@ def build_results(
             last_change = (rc.field, rc.sent_start, rc.value_end)
             continue
         if is_citation(text, rc.value_start, rc.value_end) or is_not_score(text, rc.value_start, rc.value_end):
+            continue
+        if is_hyperparameter(surf["metric"]):
             continue
         metric_span = rc.spans.get("metric")
         own_metric = "metric" in attached or (metric_span is not None and rc.value_start <= int(metric_span[0]) <= rc.value_end + 1)
