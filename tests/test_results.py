@@ -409,3 +409,26 @@ def test_hyperparameters_are_no_results():
         )
     )
     assert set(_rows(link(papers, exs))) == {"71.2%"}
+
+
+def test_a_dataset_after_for_gives_way_to_the_one_after_on():
+    papers, exs = corpus(
+        paper(
+            "p:for",
+            "[SVDx|Model] for pedestrian retrieval",
+            "On the [Market-X|Dataset] dataset, rank-1 [accuracy|Metric] is improved from 73.8% to 82.3% for [CafNet|Dataset].",
+            results=[{"value_text": "82.3%", "dataset": "CafNet", "metric": "accuracy"}],
+        ),
+        paper(
+            "p:for2",
+            "[GECx|Model]: grammar correction",
+            "[GECx|Model] reaches human-level [GLEU|Metric] (72.58 for [CoNLL-X|Dataset] and 62.37 for [JFLEG-X|Dataset]).",
+            results=[{"value_text": "62.37", "dataset": "JFLEG-X", "metric": "GLEU"}],
+        ),
+    )
+    _with_spans(exs["p:for"], papers["p:for"].abstract, {"82.3%": {"dataset": "CafNet"}})
+    _with_spans(exs["p:for2"], papers["p:for2"].abstract, {"62.37": {"dataset": "JFLEG-X"}})
+    rows = _rows(link(papers, exs))
+    assert rows["82.3%"][1] == "Market-X"
+    # with no dataset after "on", "for" does introduce the dataset
+    assert rows["62.37"][1] == "JFLEG-X"
