@@ -5,10 +5,13 @@ Each file starts with a comment header (``#`` in SPARQL, ``//`` in Cypher)::
     # title: Most used datasets
     # description: Datasets ranked by the number of papers that evaluate on them, optionally for one task.
     # param: task = ""        (JSON literal; "" means any)
-    # param: limit = 20
+    # param: limit = 100
+    # param: offset = 0
     # columns: dataset, papers
 
 The twin files of one name ask the same question with the same parameters and defaults and return the same columns.
+Queries that can return many rows page them: ``limit`` (default 100) rows from ``offset`` (default 0), in an order
+both twins share, so consecutive pages neither overlap nor skip rows.
 """
 
 from __future__ import annotations
@@ -38,6 +41,23 @@ def queries_dir() -> Path:
     return here.parent / "queries"
 
 
+#: Paging parameters: ``limit`` (rows per page) and ``offset`` (rows skipped). The named queries that can return many
+#: rows declare both; SPARQL sets them as the query's LIMIT/OFFSET (:func:`kg.rdf.sparql_text.bind_paging`), Cypher
+#: passes them as ``$limit``/``$offset`` to ``SKIP $offset LIMIT $limit``.
+PAGING = ("limit", "offset")
+
+
+def _page_value(name: str, param: str, value: Any) -> int:
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise QueryError(
+        f"Parameter {param!r} of {name!r} must be a non-negative integer (rows), got {value!r}; "
+        f"for example --param {param}={100 if param == 'limit' else 0}."
+    )
+
+
 @dataclass
 class NamedQuery:
     name: str
@@ -63,13 +83,14 @@ class NamedQuery:
                     f"Its parameters are: {', '.join(self.params) or 'none'}."
                 )
             default = self.params[k]
-            if isinstance(v, str) and isinstance(default, (int, float)) and not isinstance(default, bool):
+            if k in PAGING:
+                v = _page_value(self.name, k, v)
+            elif isinstance(v, str) and isinstance(default, (int, float)) and not isinstance(default, bool):
                 try:
                     v = type(default)(v)
                 except ValueError as exc:
-                    raise QueryError(
-                        f"Parameter {k!r} of {self.name!r} must be a {type(default).__name__}, got {v!r}."
-                    ) from exc
+                    kind = "an integer" if isinstance(default, int) else "a number"
+                    raise QueryError(f"Parameter {k!r} of {self.name!r} must be {kind}, got {v!r}.") from exc
             values[k] = v
         return values
 

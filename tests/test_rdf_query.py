@@ -133,6 +133,32 @@ def test_statement_evidence_lists_supporting_papers(build_dir, graph):
     assert all(row["predicate"] == "EVALUATES_ON" and isinstance(row["begin"], int) for row in res.dicts())
 
 
+def test_named_queries_page_their_rows(build_dir):
+    whole = run_named_query(build_dir, "leaderboard", {"limit": 10**6}).rows
+    assert len(whole) > 100, "the graph must give more than one default page"
+    assert run_named_query(build_dir, "leaderboard").rows == whole[:100], "default: the first 100 rows"
+    pages = [run_named_query(build_dir, "leaderboard", {"limit": "40", "offset": str(o)}).rows
+             for o in range(0, len(whole) + 40, 40)]  # CLI-style string values are coerced
+    assert [r for page in pages for r in page] == whole and pages[-1] == []
+
+
+@pytest.mark.parametrize("bad", ["1 } DROP ALL", "-1", -5, True, 2.5, "1e3", None.__class__.__name__])
+def test_paging_values_must_be_non_negative_integers(build_dir, bad):
+    with pytest.raises(QueryError, match="non-negative integer"):
+        run_named_query(build_dir, "leaderboard", {"limit": bad})
+    with pytest.raises(QueryError, match="non-negative integer"):
+        sparql(build_dir, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 3", {"offset": bad})
+
+
+def test_paging_sets_only_the_outer_modifiers():
+    q = "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 7 } } ORDER BY ?s LIMIT 100 OFFSET 0 # LIMIT 9"
+    out = bind_params(q, {"limit": 5, "offset": 10})
+    assert out == q.replace("LIMIT 100 OFFSET 0", "LIMIT 5 OFFSET 10")
+    assert bind_params("SELECT ?s WHERE { ?s ?p ?o } # no limit", {"limit": 3}).endswith("\nLIMIT 3")
+    # a query with a ?limit variable binds it as a term, as any other parameter
+    assert "VALUES (?limit)" in bind_params("SELECT ?s WHERE { ?s ?p ?limit }", {"limit": 3})
+
+
 def test_unknown_named_query_and_parameter(build_dir):
     with pytest.raises(QueryError, match="most_used_datasets"):
         run_named_query(build_dir, "nope")

@@ -31,8 +31,9 @@ def run_cypher_command(
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """Run exactly one of ``query``, the query in ``file`` or the named query ``name``; return (columns, rows).
 
-    Named-query parameters are coerced to the types of their defaults; ad-hoc ones are read as JSON literals when
-    they parse (so ``--param limit=5`` is a number) and as text otherwise.
+    Named-query parameters (``--name``, or a ``--file`` with a named-query header) start from the query's defaults
+    and are coerced to their types (``--param limit=1000`` pages by 1000 rows); ad-hoc ones are read as JSON
+    literals when they parse (so ``--param limit=5`` is a number) and as text otherwise.
 
     Raises:
         QueryError: not exactly one query source, or the query fails or is refused.
@@ -50,6 +51,13 @@ def run_cypher_command(
             text = Path(file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"Cannot read the Cypher query file {file}: {exc}.") from exc
+        # a file with a named-query header (`// param: NAME = default`) gets its defaults, as --name does
+        if Path(file).suffix == ".cypher":
+            from kg.named_queries import parse_named_query
+
+            header = parse_named_query(Path(file))
+            if header.params:
+                return cypher_with_columns(build_dir, text, header.bind(params), allow_write, timeout=timeout)
     else:
         text = query or ""
     values = {k: coerce_param(v) for k, v in (params or {}).items()}
