@@ -213,11 +213,17 @@ _DATASET_CUE = re.compile(
 )
 _NAMEWORD = r"[A-Za-z0-9](?:[\w.+'’]*[\w+])?(?:[\-/][\w.+]*[\w+])*"
 _NAME_SEQ = re.compile(r"(?:%s)(?:\s{1,3}(?:%s)){0,3}$" % (_NAMEWORD, _NAMEWORD))
+#: benchmark-shaped names, with an optional version ("NAS-Bench-201", "LongBench-v2")
 _DATASET_SHAPE = re.compile(
-    r"(?<![\w\-])(?:[A-Z][\w\-]*Bench(?:mark)?|[A-Z][\w]*-Bench|[A-Z][A-Za-z0-9]*QA|[A-Z][A-Za-z]*-\d+[Kk]|"
-    r"[A-Z][\w\-]*(?:Bench|Eval|Arena))(?![\w\-])"
+    r"(?<![\w\-])(?:(?:[A-Z][\w\-]*Bench(?:mark)?|[A-Z][\w]*-Bench|[A-Z][A-Za-z0-9]*QA|[A-Z][\w\-]*(?:Bench|Eval|Arena))"
+    r"(?:-v?\d+(?:\.\d+)*)?|[A-Z][A-Za-z]*-\d+[Kk])(?![\w\-])"
 )
-_VARIANT = re.compile(r"(?<![\w\-])[A-Z][A-Za-z0-9]*(?:[\-.][A-Za-z0-9]+)*[\-\s]?(?:v\d+(?:\.\d+)?|\d+(?:\.\d+)?[BMK]\b|-\d+[A-Za-z]*)(?![\w])")
+#: size and flavour suffixes of a model variant ("DDRNet-23-slim", "Llama-2-7B-chat")
+_VARIANT_FLAVOUR = r"(?:-(?i:slim|tiny|small|base|medium|large|xl|xxl|mini|lite|nano|instruct|chat|it|hf|turbo|pro|plus|max|ultra|flash|preview))*"
+_VARIANT = re.compile(
+    r"(?<![\w\-])[A-Z][A-Za-z0-9]*(?:[\-.][A-Za-z0-9]+)*[\-\s]?(?:v\d+(?:\.\d+)?|\d+(?:\.\d+)?[BMK]\b|-\d+[A-Za-z]*)"
+    + _VARIANT_FLAVOUR + r"(?![\w])"
+)
 _INTRO = re.compile(
     r"\b(?:named|dubbed|called|termed|coined|namely|propose|proposes|introduce|introduces|present|presents|"
     r"release|releases|develop|develops|build)\s{1,3}(?:a\s{1,3}|an\s{1,3}|the\s{1,3})?(?:novel\s{1,3}|new\s{1,3})?"
@@ -859,7 +865,7 @@ def make_consistency(nlp: Language, name: str, min_length: int):
 
 # -------------------------------------------------------------------------------------------- results
 _NUMBER = re.compile(
-    r"(?<![\w.\-/])(?:[+\-±]?\d+(?:[.,]\d+)?)(?:\s?\\?%|\s?(?:pp|points?|dB|ms|s|x|×|FPS|fps|BLEU|FID))?(?![\w.]\d)"
+    r"(?<![\w.\-/])(?:[+\-±]?\d+(?:[.,]\d+)?)(?![\d])(?:\s?\\?%|\s?(?:pp|points?|dB|ms|s|x|×|FPS|fps|BLEU|FID))?(?![\w.]\d)"
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 #: metric names written as the unit of a score ("1.27 bits/char", "28.4 BLEU", "3.2 bpc"), which the statistical

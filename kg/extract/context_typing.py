@@ -109,8 +109,18 @@ def context_features(text: str, start: int, end: int, ctx: tuple[int, int] | Non
     glued = re.match(r"-([a-z]+)", text[ce : ce + 12])
     if glued:
         feats.append(f"glued={glued.group(1)}")
+    # the kind of thing a list or an example belongs to: "TTS data such as X", "benchmarks including X", "models: X"
+    kind = _KIND.search(text[max(0, cs - 60) : cs])
+    if kind:
+        k = kind.group(1).lower()
+        feats.append("kind=" + k)
+        if k.endswith("s") and len(k) > 3:
+            feats.append("kind=" + k[:-1])
     feats.extend(_shape(text[start:end]))
     return feats
+
+
+_KIND = re.compile(r"([A-Za-z][\w\-]*)\s{0,3},?\s{0,3}(?:such\s+as|including|like|e\.g\.,?|i\.e\.,?|namely|:)\s{0,3}$")
 
 
 class ContextTyper:
@@ -122,6 +132,11 @@ class ContextTyper:
     @property
     def trained(self) -> bool:
         return bool(self.weights)
+
+    @property
+    def bias(self) -> float:
+        """The log-odds of a dataset before any context is read."""
+        return self.weights.get("bias", 0.0)
 
     def logodds(self, text: str, start: int, end: int, ctx: tuple[int, int] | None = None) -> float:
         """Log-odds that ``text[start:end]`` names a dataset rather than a model (0.0 when untrained); ``ctx`` as
@@ -148,7 +163,8 @@ def is_named_candidate(name: str) -> bool:
     return any(c.isupper() or c.isdigit() for c in name[1:]) or (len(words) == 1 and name[:1].isupper())
 
 
-_LIST_GAP = re.compile(r"^\s{0,3}(?:,\s{0,3}(?:and\s{1,3}|or\s{1,3})?|and\s{1,3}|or\s{1,3}|/\s{0,3})$")
+#: what separates the members of a coordinated list; "X (Y), Z" counts (an abbreviation inside the list)
+_LIST_GAP = re.compile(r"^\s{0,3}\)?\s{0,3}(?:,\s{0,3}(?:and\s{1,3}|or\s{1,3})?|and\s{1,3}|or\s{1,3}|/\s{0,3}|\(\s{0,3})$")
 
 
 def coordinated_runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
