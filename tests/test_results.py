@@ -278,6 +278,8 @@ def test_alternatives_the_ranges_cannot_tell_apart_keep_the_nearest_metric(blank
         ("achieves 71.8% mIoU on Cityscapes", "71.8%", False),
         ("a BLEU score of 28.4 on WMT", "28.4", False),
         ("while retaining 95.4% of the original performance", "95.4%", True),
+        ("while using only ~30% of the parameters", "30%", True),
+        ("correctly classifies 95% of the images", "95%", False),
         ("CoCoSoDa outperforms 14 baselines", "14", True),
     ],
 )
@@ -350,6 +352,7 @@ def test_a_range_of_changes_is_no_result():
         ("saving up to 45% of development time", "45%", True),
         ("with 33\\% speed up on generation", "33\\%", True),
         ("improves the accuracy to 80.1% on X", "80.1%", False),
+        ("by 0.3%/1.1% accuracy with 35%/52% fewer parameters", "35%", True),
         ("reduces the error rate from 7.1 to 5.2", "5.2", False),
     ],
 )
@@ -432,3 +435,32 @@ def test_a_dataset_after_for_gives_way_to_the_one_after_on():
     assert rows["82.3%"][1] == "Market-X"
     # with no dataset after "on", "for" does introduce the dataset
     assert rows["62.37"][1] == "JFLEG-X"
+
+
+
+def test_a_list_of_changes_continues_after_or_over():
+    papers, exs = corpus(
+        paper(
+            "p:or",
+            "[CodecZ|Model]: fast decoding",
+            "[CodecZ|Model] reaches 30.1 [PSNR|Metric], while reducing the [decoding complexity|Metric] by 80 %, or over 90 % for the decoder alone.",
+            results=[{"value_text": "30.1", "metric": "PSNR"}, {"value_text": "80 %", "metric": "decoding complexity"},
+                     {"value_text": "90 %", "metric": "decoding complexity"}],
+        )
+    )
+    assert set(_rows(link(papers, exs))) == {"30.1"}
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("at 256x256 resolution", []),
+        ("out of 1,594 segments", ["1,594"]),
+        ("in 3s and 16 s, at 34ms", ["3s", "16 s", "34ms"]),
+        ("28.4 BLEU and 10 points higher", ["28.4 BLEU", "10 points"]),
+    ],
+)
+def test_numbers_are_read_whole_and_units_end_at_a_word_boundary(text, values):
+    from kg.extract.components import _NUMBER
+
+    assert [m.group(0) for m in _NUMBER.finditer(text)] == values

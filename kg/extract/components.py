@@ -865,7 +865,7 @@ def make_consistency(nlp: Language, name: str, min_length: int):
 
 # -------------------------------------------------------------------------------------------- results
 _NUMBER = re.compile(
-    r"(?<![\w.\-/])(?:[+\-±]?\d+(?:[.,]\d+)?)(?![\d])(?:\s?\\?%|\s?(?:pp|points?|dB|ms|s|x|×|FPS|fps|BLEU|FID))?(?![\w.]\d)"
+    r"(?<![\w.\-/])(?:[+\-±]?\d+(?:[.,]\d+)?)(?![\d])(?:\s?\\?%|\s?(?:pp|points?|dB|ms|s|x|×|FPS|fps|BLEU|FID)(?![A-Za-z]))?(?![\w.]\d)"
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 #: metric names written as the unit of a score ("1.27 bits/char", "28.4 BLEU", "3.2 bpc"), which the statistical

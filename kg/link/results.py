@@ -194,6 +194,8 @@ _DELTA_AFTER = re.compile(
     r"|fewer|less|more|faster|slower|smaller|larger|drops?|savings?|speed[\- ]?ups?|accelerations?|degradations?)\b",
     re.I,
 )
+#: the rest of a list of values written together ("35%/52% fewer parameters"): the words after it describe all
+_VALUES_AFTER = re.compile(r"^(?:\s?\\?%)?(?:\s*/\s*[+\-]?\d+(?:\.\d+)?\s?\\?%?)+")
 #: a ratio to a baseline ("1.7x speedup", "2.91 times faster", "a 20-fold reduction"): a change, not a score
 _RATIO = re.compile(r"(?:x|×)$|^\s?(?:x|×|times\b|-?fold\b)", re.I)
 #: a count or size, not a score: "85 million parameters", "0.4M parameters", "1,594 distinct segments", "8.7MB",
@@ -206,7 +208,10 @@ _COUNT_AFTER = re.compile(
 )
 #: a share of a baseline's score, not a score: "retaining 95.4% of the original performance"
 _SHARE_OF_AFTER = re.compile(
-    r"^\s?(?:\\?%)?\s*of\s+(?:the\s+|its\s+|their\s+)?(?:original|baseline|full|teacher|base|uncompressed|dense|unpruned)\b", re.I
+    r"^\s?(?:\\?%)?\s*of\s+(?:the\s+|its\s+|their\s+)?(?:(?:original|baseline|full|teacher|base|uncompressed|dense|unpruned)\b"
+    # or of a resource: "using only ~30% of the parameters", "masking 90% of pixel channels", "with 10% of the labels"
+    r"|(?:[\w\-]+\s+)?(?:parameters|data|compute|channels|labels|annotations|memory|FLOPs|costs?)\b)",
+    re.I,
 )
 #: "10 out of 11 benchmarks" is a count; "19.1% out of 2,604 segments" a score
 _OUT_OF_AFTER = re.compile(r"^\s?out\s+of\b", re.I)
@@ -253,7 +258,9 @@ def is_condition(text: str, start: int, end: int) -> bool:
 _CITE_BEFORE = re.compile(r"\[\s*(?:\d+\s*[,;–-]\s*)*$")
 _CITE_AFTER = re.compile(r"^\s*(?:[,;–-]\s*\d+\s*)*\]")
 #: what separates the values of a list ("gains of 0.88, 2.01 and 0.38") or a range ("improvements of 4.3–11.2")
-_LIST_SEP = re.compile(r"\s*(?:\\?%)?\s*(?:,|;|/|and|or|,\s*and|[–—-])\s*", re.I)
+_LIST_SEP = re.compile(
+    r"\s*(?:\\?%)?\s*(?:,|;|/|and|or|,\s*and|,\s*or|[–—-])\s*(?:(?:over|about|around|up\s+to|nearly|almost|roughly)\s+)?", re.I
+)
 
 
 def is_citation(text: str, start: int, end: int) -> bool:
@@ -264,7 +271,8 @@ def is_citation(text: str, start: int, end: int) -> bool:
 def is_delta(text: str, start: int, end: int) -> bool:
     """Whether the number at ``text[start:end]`` states a change ("by 2.3 points", "+1.8%", "3% improvement")
     rather than a score: a change is no leaderboard row."""
-    return bool(_DELTA_BEFORE.search(text[max(0, start - 40) : start]) or _DELTA_AFTER.match(text[end : end + 40]))
+    after = _VALUES_AFTER.sub("", text[end : end + 80], count=1)
+    return bool(_DELTA_BEFORE.search(text[max(0, start - 40) : start]) or _DELTA_AFTER.match(after[:40]))
 
 
 _NUMBER = re.compile(r"\d")
