@@ -10,7 +10,7 @@ from test_link_helpers import corpus, paper
 from kg.extract.components import _metric_for_value, _respectively, _unit_metrics
 from kg.extract.document import ResultCandidate
 from kg.link import link
-from kg.link.results import is_condition, is_delta, is_not_score, is_starting_value
+from kg.link.results import is_condition, is_delta, is_not_score, is_starting_value, is_table_like
 
 
 def _rows(g):
@@ -281,6 +281,8 @@ def test_alternatives_the_ranges_cannot_tell_apart_keep_the_nearest_metric(blank
         ("while using only ~30% of the parameters", "30%", True),
         ("correctly classifies 95% of the images", "95%", False),
         ("CoCoSoDa outperforms 14 baselines", "14", True),
+        ("the constraint of real inputs in Subsection 2.1", "2.1", True),
+        ("as shown in Table 3", "3", True),
     ],
 )
 def test_is_not_score(text, word, not_score):
@@ -353,6 +355,7 @@ def test_a_range_of_changes_is_no_result():
         ("with 33\\% speed up on generation", "33\\%", True),
         ("improves the accuracy to 80.1% on X", "80.1%", False),
         ("by 0.3%/1.1% accuracy with 35%/52% fewer parameters", "35%", True),
+        ("we also show an improvement of more than 2.5 F1", "2.5", True),
         ("reduces the error rate from 7.1 to 5.2", "5.2", False),
     ],
 )
@@ -464,3 +467,43 @@ def test_numbers_are_read_whole_and_units_end_at_a_word_boundary(text, values):
     from kg.extract.components import _NUMBER
 
     assert [m.group(0) for m in _NUMBER.finditer(text)] == values
+
+
+
+def test_tables_flattened_into_text_are_table_like():
+    assert is_table_like("Method CIFAR-10 CIFAR-100 Maxout 11.68% 38.57% Network-in-network 10.41% 35.68% Spectral pooling 8.6% 31.6%")
+    assert not is_table_like("These settings allow us to attain classification rates of 8.6% on CIFAR-10 and 31.6% on CIFAR-100.")
+    assert not is_table_like("We reach 41.2, 35.1, 20.3, 18.0, 55.2 and 60.1 mAP on the six benchmarks of the suite, respectively, "
+                             "which is better than every previous detector we could compare against on these benchmarks.")
+
+
+def test_a_coordinated_change_of_one_metric_is_a_change_too():
+    papers, exs = corpus(
+        paper(
+            "p:coord",
+            "[LISAx|Model]: semantic role labeling",
+            "[LISAx|Model] out-performs the state of the art by nearly 1.0 [F1|Metric] on news and more than 2.0 [F1|Metric] "
+            "on [OutDom|Dataset], and reaches 86.1 [F1|Metric] on [NewsY|Dataset].",
+            results=[{"value_text": v, "metric": "F1"} for v in ("1.0", "2.0", "86.1")],
+        )
+    )
+    ex = exs["p:coord"]
+    a = papers["p:coord"].abstract
+    for rc in ex.results:
+        m = a.index("F1", rc.value_end)
+        rc.spans["metric"] = [m, m + 2]
+    assert set(_rows(link(papers, exs))) == {"86.1"}
+
+
+def test_a_rank_is_no_system():
+    papers, exs = corpus(
+        paper(
+            "p:rank",
+            "[Transformy|Model]: attention only",
+            "We propose the [Transformy|Model]. Our model establishes a new [single-model state-of-the-art|Method] "
+            "[BLEU score|Metric] of 41.8 on [WMT-Q|Dataset].",
+            results=[{"value_text": "41.8", "method": "single-model state-of-the-art", "metric": "BLEU score"}],
+        )
+    )
+    _with_spans(exs["p:rank"], papers["p:rank"].abstract, {"41.8": {"method": "single-model state-of-the-art"}})
+    assert _rows(link(papers, exs))["41.8"][0] == "Transformy"

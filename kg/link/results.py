@@ -148,6 +148,8 @@ def we_use_system(ctx: PaperContext, entities: dict[str, Entity]) -> str | None:
 _INSTRUMENT_BEFORE = re.compile(
     r"\b(?:with|using|utiliz\w*|utilis\w*|leverag\w*|based\s+on|built\s+(?:on|upon))\s+(?:a\s+|an\s+|the\s+)?(?:[\w\-]+\s+){0,2}$", re.I
 )
+#: "a new single-model state-of-the-art BLEU score of 41.8": a rank, not a system
+_STATE_OF_THE_ART = re.compile(r"state[\s\-]of[\s\-]the[\s\-]art|\bsota\b", re.I)
 _OURS_CUE = re.compile(r"\b(?:we|our|ours|proposed|this (?:model|method|approach|work|paper))\b", re.I)
 
 
@@ -157,7 +159,7 @@ def _baseline_or_generic(ctx: PaperContext, rc: ResultCandidate, surface: str | 
     a sentence whose subject is the paper's own model ("Our model achieves 28.4 BLEU ..., including ensembles")."""
     if not surface:
         return False
-    if is_generic(surface):
+    if is_generic(surface) or _STATE_OF_THE_ART.search(surface):
         return True
     text = ctx.texts.get(rc.field, "")
     # "improved from 73.8% to 82.3% for ResNet-50": the improved value is the paper's own
@@ -182,7 +184,8 @@ def _baseline_or_generic(ctx: PaperContext, rc: ResultCandidate, surface: str | 
 _DELTA_BEFORE = re.compile(
     r"(?:\bby\s+(?:over\s+|about\s+|around\s+|up\s+to\s+|nearly\s+|almost\s+|more\s+than\s+|roughly\s+|"
     r"a\s+margin\s+of\s+|an?\s+average\s+of\s+|approximately\s+)?"
-    r"|\b(?:improvements?|gains?|increases?|reductions?|decreases?|margins?|boosts?)\s+of\s+(?:about\s+|over\s+|up\s+to\s+)?"
+    r"|\b(?:improvements?|gains?|increases?|reductions?|decreases?|margins?|boosts?)\s+of\s+"
+    r"(?:about\s+|over\s+|up\s+to\s+|more\s+than\s+|nearly\s+|almost\s+|around\s+|roughly\s+|approximately\s+)?"
     # a verb of change with the number as its object: "improves 0.94% accuracy", "saving up to 45% of ..."
     r"|\b(?:improv|boost|increas|reduc|decreas|sav|slash|cut)\w*\s+(?:up\s+to\s+|about\s+|around\s+|over\s+|nearly\s+|almost\s+)?"
     r"|[+±]\s*)[~≈]?\s*$",
@@ -216,6 +219,10 @@ _SHARE_OF_AFTER = re.compile(
 #: "10 out of 11 benchmarks" is a count; "19.1% out of 2,604 segments" a score
 _OUT_OF_AFTER = re.compile(r"^\s?out\s+of\b", re.I)
 _OUT_OF_BEFORE = re.compile(r"\bout\s+of\s+$", re.I)
+#: a reference to a part of the paper: "in Subsection 2.1", "Table 3", "Eq. (4)"
+_REFERENCE_BEFORE = re.compile(
+    r"\b(?:sections?|subsections?|sec\.|tables?|tab\.|figures?|fig\.|eqs?\.|equations?|appendix|chapters?|algorithms?|lines?|steps?)\s*\(?$", re.I
+)
 #: the operating point of the score before it: "34.4% AP at 34ms" (the 34ms is no row of its own)
 _CONDITION_BEFORE = re.compile(r"\d\s?%?\s*(?:[A-Za-z][\w\-@]*\s+){0,2}at\s+$")
 #: a setting, not a score: "for k > 10", "with n = 5"
@@ -244,8 +251,20 @@ def is_not_score(text: str, start: int, end: int) -> bool:
     return bool(
         _RATIO.search(value) or _RATIO.match(after) or _COUNT_AFTER.match(after) or after[:1].isalpha() or _SHARE_OF_AFTER.match(after)
         or ("%" not in value and _OUT_OF_AFTER.match(after))
-        or _OUT_OF_BEFORE.search(before) or _SETTING_BEFORE.search(before)
+        or _OUT_OF_BEFORE.search(before) or _SETTING_BEFORE.search(before) or _REFERENCE_BEFORE.search(before)
     )
+
+
+_TABLE_NUMBER = re.compile(r"(?<![\w.\-])\d+(?:\.\d+)?\s?%?(?![\w.]\d)")
+
+
+def is_table_like(sentence: str) -> bool:
+    """Whether a "sentence" is a table flattened into text ("Method CIFAR-10 CIFAR-100 Maxout 11.68% 38.57%
+    Network-in-network 10.41% 35.68% ..."): many numbers and few words between them. Its columns cannot be told
+    apart, so its numbers are no Results."""
+    numbers = len(_TABLE_NUMBER.findall(sentence))
+    words = len(re.findall(r"[A-Za-z]{2,}", sentence))
+    return numbers >= 6 and numbers >= 0.6 * words
 
 
 def is_condition(text: str, start: int, end: int) -> bool:
@@ -259,8 +278,12 @@ _CITE_BEFORE = re.compile(r"\[\s*(?:\d+\s*[,;–-]\s*)*$")
 _CITE_AFTER = re.compile(r"^\s*(?:[,;–-]\s*\d+\s*)*\]")
 #: what separates the values of a list ("gains of 0.88, 2.01 and 0.38") or a range ("improvements of 4.3–11.2")
 _LIST_SEP = re.compile(
-    r"\s*(?:\\?%)?\s*(?:,|;|/|and|or|,\s*and|,\s*or|[–—-])\s*(?:(?:over|about|around|up\s+to|nearly|almost|roughly)\s+)?", re.I
+    r"\s*(?:\\?%)?\s*(?:,|;|/|and|or|,\s*and|,\s*or|[–—-])\s*(?:(?:over|about|around|up\s+to|nearly|almost|roughly|more\s+than|less\s+than)\s+)?", re.I
 )
+
+
+#: a value coordinated with the one before it: "..., and more than 3.5", "or nearly 2.0"
+_COORDINATED = re.compile(r"(?:,|\band\b|\bor\b)\s*(?:(?:over|about|around|up\s+to|nearly|almost|roughly|more\s+than|less\s+than)\s+)?$", re.I)
 
 
 def is_citation(text: str, start: int, end: int) -> bool:
@@ -413,7 +436,8 @@ def build_results(
     """Results of one paper; a missing method falls back to what the paper proposes, a missing dataset to the
     paper's only dataset. Adds ``EVALUATED_ON`` for every (method, dataset) pair a result states."""
     out = []
-    last_change: tuple[str, int, int] | None = None  #: (field, sentence start, value end) of the last change seen
+    #: (field, sentence start, value end, metric id) of the last change seen
+    last_change: tuple[str, int, int, str | None] | None = None
     paper_datasets = sorted({m.entity for m in ctx.mentions if m.entity and m.type == "Dataset"})
     cands = [*ctx.extraction.results, *fallback_candidates(ctx)]
     for rc in sorted(cands, key=lambda r: (r.field, r.sent_start, r.value_start, r.value_text)):
@@ -427,17 +451,19 @@ def build_results(
         system = results_system(ctx, entities, proposed)
         ours = [system] if system else []
         text = ctx.texts.get(rc.field, "")
-        in_change_list = (
-            last_change is not None and last_change[:2] == (rc.field, rc.sent_start)
-            and _LIST_SEP.fullmatch(text[last_change[2] : rc.value_start]) is not None
+        same_sentence = last_change is not None and last_change[:2] == (rc.field, rc.sent_start)
+        in_change_list = same_sentence and (
+            _LIST_SEP.fullmatch(text[last_change[2] : rc.value_start]) is not None
+            # "by nearly 1.0 F1 on news and more than 2.0 F1 on out-of-domain text": a coordinated change of one metric
+            or (ids["metric"] is not None and ids["metric"] == last_change[3] and _COORDINATED.search(text, last_change[2], rc.value_start))
         )
         if is_delta(text, rc.value_start, rc.value_end) or rc.value_text.startswith("+") or in_change_list:
             # "improves BLEU by 2.3 points", "a +1.8% gain", "gains of 0.88, 2.01 and 0.38": changes, not rows
-            last_change = (rc.field, rc.sent_start, rc.value_end)
+            last_change = (rc.field, rc.sent_start, rc.value_end, ids["metric"])
             continue
         if is_citation(text, rc.value_start, rc.value_end) or is_not_score(text, rc.value_start, rc.value_end):
             continue
-        if is_hyperparameter(surf["metric"]):
+        if is_hyperparameter(surf["metric"]) or is_table_like(text[rc.sent_start : rc.sent_end]):
             continue
         metric_span = rc.spans.get("metric")
         own_metric = "metric" in attached or (metric_span is not None and rc.value_start <= int(metric_span[0]) <= rc.value_end + 1)
