@@ -573,7 +573,7 @@ class Typer:
             label = e.label_
             source = src.get((e.start_char, e.end_char), "ner")
             if label in ("Method", "Model", "Task") and source not in _FIXED_TYPE_SOURCES:
-                named = _split_head(e, long_of, generic_acr, known_models)
+                named = _split_head(e, long_of, generic_acr, known_models, sent_starts, self.context.common_words)
                 if named is not None:
                     src[(named.start_char, named.end_char)] = source
                     ents.append(named)
@@ -657,14 +657,22 @@ _HEAD_MODIFIERS = {
 }
 
 
-def _split_head(e: Span, long_of: dict, generic_acr: set, known: set) -> Span | None:
-    """The name inside "NAME (modifier) HEAD" ("Encodec" in "Encodec model") as a Model span, when NAME is a named
-    model; None otherwise."""
+def _split_head(e: Span, long_of: dict, generic_acr: set, known: set, sent_starts: set, common: set) -> Span | None:
+    """The name inside "NAME (modifier) HEAD" ("Encodec" in "the Encodec model") or "HEAD NAME" ("our predictor
+    FLAN") as a Model span, when NAME is a named model; None otherwise."""
     doc = e.doc
+    if e.end - e.start < 2:
+        return None
+    first = doc[e.start]
+    if first.text.islower() and first.text in _LEAD_HEADS and e.end - e.start <= 4:
+        t = doc[e.start + 1 : e.end].text
+        if _is_named_model(t, long_of, generic_acr, known) and is_named_candidate(t) and not t[:1].islower():
+            return Span(doc, e.start + 1, e.end, label="Model")
+        return None
     end = e.end
     head = doc[end - 1].text
     # a capitalised head is part of the name ("EXplicit interAction Model", "Transformer Encoder")
-    if end - e.start < 2 or head.lower() not in SPLIT_HEADS or not head.islower():
+    if head.lower() not in SPLIT_HEADS or not head.islower():
         return None
     k = end - 1
     while k > e.start and doc[k - 1].lower_ in _HEAD_MODIFIERS:
@@ -673,12 +681,47 @@ def _split_head(e: Span, long_of: dict, generic_acr: set, known: set) -> Span | 
         return None
     name = doc[e.start : k]
     t = name.text
-    if not _is_named_model(t, long_of, generic_acr, known) or not is_named_candidate(t) or t[:1].islower():
+    if t[:1].islower() or not is_named_candidate(t):
+        return None
+    if not _is_named_model(t, long_of, generic_acr, known) and not _capitalised_name(name, sent_starts, common):
         return None
     # "SMT models", "GAN models": an acronym before a plural head names a family of models, annotated whole
     if head.endswith("s") and is_acronym(t) and " " not in t:
         return None
     return Span(doc, e.start, k, label="Model")
+
+
+#: generic nouns that may stand before a model's name ("our predictor FLAN", "the model GPT-4o")
+_LEAD_HEADS = {"model", "models", "predictor", "detector", "encoder", "architecture", "framework", "system", "agent", "baseline", "method", "network"}
+_ADJECTIVE_END = re.compile(r"(?:ian|ic|al|ive|ous|ean|ar)$")
+#: eponyms that name classes of techniques, not artifacts ("Markov model", "Boltzmann machine", "Kalman filter")
+_EPONYMS = {
+    "markov", "boltzmann", "dirichlet", "poisson", "bernoulli", "kalman", "gibbs", "ising", "potts", "bayes",
+    "fourier", "laplace", "wiener", "hawkes", "weibull", "gumbel", "langevin", "lagrange", "hopfield", "volterra",
+    "gabor", "haar", "huber", "student", "wasserstein", "hilbert", "riemann", "euler", "newton", "monte", "carlo",
+}
+
+
+def _capitalised_name(name: Span, sent_starts: set, common: set) -> bool:
+    """One capitalised word inside an abstract's sentence ("the Conformer architecture"), not an adjective of a
+    person's name or a field ("Gaussian model", "Bayesian network", "Statistical model") nor an eponym ("Markov
+    model"); titles capitalise every word, so a title says nothing."""
+    if len(name) != 1:
+        return False
+    w = name[0].text
+    title_end = name.doc.user_data.get("kg_title_end") or 0
+    return (
+        name.start_char not in sent_starts
+        and name.start_char >= title_end
+        and w.lower() not in _EPONYMS
+        and w.lower() not in common
+        and w.isalpha()
+        and w[:1].isupper()
+        and w[1:].islower()
+        and len(w) >= 4
+        and w not in _STOP_CAPS
+        and not _ADJECTIVE_END.search(w)
+    )
 
 
 #: sources whose type is read from an explicit cue and stays ("the X dataset", "XBench", the title prefix)

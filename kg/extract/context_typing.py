@@ -126,8 +126,10 @@ _KIND = re.compile(r"([A-Za-z][\w\-]*)\s{0,3},?\s{0,3}(?:such\s+as|including|lik
 class ContextTyper:
     """Log-linear Model-vs-Dataset scorer over :func:`context_features` (weights learned from training data)."""
 
-    def __init__(self, weights: dict[str, float] | None = None):
+    def __init__(self, weights: dict[str, float] | None = None, common_words: Iterable[str] = ()):
         self.weights = dict(weights or {})
+        #: words the training text mostly writes in lowercase: capitalised, they are not names ("Deep", "Large")
+        self.common_words = set(common_words)
 
     @property
     def trained(self) -> bool:
@@ -147,11 +149,11 @@ class ContextTyper:
         return sum(w.get(f, 0.0) for f in context_features(text, start, end, ctx))
 
     def to_dict(self) -> dict:
-        return {"version": 1, "weights": self.weights}
+        return {"version": 1, "weights": self.weights, "common_words": sorted(self.common_words)}
 
     @classmethod
     def from_dict(cls, data: dict) -> "ContextTyper":
-        return cls(data.get("weights", {}))
+        return cls(data.get("weights", {}), data.get("common_words", ()))
 
 
 def is_named_candidate(name: str) -> bool:
@@ -243,7 +245,25 @@ def learn_context_typer(datasets_dir: Path | None = None) -> ContextTyper:
         passages.extend((gold.title, gold.abstract, *body))
     for gold in read_scierc(datasets_dir / "scierc" / "train.json"):
         passages.append(gold.abstract)
-    return ContextTyper(fit_logistic(list(training_examples(passages))))
+    return ContextTyper(fit_logistic(list(training_examples(passages))), common_words(p.text for p in passages))
+
+
+def common_words(texts: Iterable[str], min_lower: int = 3) -> set[str]:
+    """Alphabetic words written in lowercase at least ``min_lower`` times and at least as often as capitalised
+    inside sentences: ordinary words, whatever their capitalisation in a given sentence."""
+    lower: Counter = Counter()
+    upper: Counter = Counter()
+    for t in texts:
+        for m in _WORD.finditer(t):
+            w = m.group(0)
+            if w.islower():
+                lower[w] += 1
+            elif w[0].isupper() and w[1:].islower() and m.start() > 1 and t[m.start() - 2] not in ".!?:\n":
+                upper[w.lower()] += 1
+    return {w for w, n in lower.items() if n >= min_lower and n >= upper[w] and len(w) >= 3}
+
+
+_WORD = re.compile(r"(?<![\w\-])[A-Za-z][a-z]+(?![\w\-])")
 
 
 def sigmoid(x: float) -> float:
