@@ -283,6 +283,13 @@ def test_alternatives_the_ranges_cannot_tell_apart_keep_the_nearest_metric(blank
         ("CoCoSoDa outperforms 14 baselines", "14", True),
         ("the constraint of real inputs in Subsection 2.1", "2.1", True),
         ("as shown in Table 3", "3", True),
+        ("using 10-20% fewer FLOPs", "10", False),
+        ("across 11 different VQ-VAE training paradigms", "11", True),
+        ("with numerous distinct layers (e.g., 50+)", "50", True),
+        ("on 16-frame 128p video reconstruction", "16", True),
+        ("can identify, from 3s of MEG signals,", "3s", True),
+        ("while maintaining 99% and 96% performance respectively", "99%", True),
+        ("while maintaining 75.2% top-1 accuracy", "75.2%", False),
     ],
 )
 def test_is_not_score(text, word, not_score):
@@ -356,6 +363,8 @@ def test_a_range_of_changes_is_no_result():
         ("improves the accuracy to 80.1% on X", "80.1%", False),
         ("by 0.3%/1.1% accuracy with 35%/52% fewer parameters", "35%", True),
         ("we also show an improvement of more than 2.5 F1", "2.5", True),
+        ("while using 10-20% fewer FLOPs", "10", True),
+        ("an overall improvement in mAP score of about 12%", "12%", True),
         ("reduces the error rate from 7.1 to 5.2", "5.2", False),
     ],
 )
@@ -507,3 +516,34 @@ def test_a_rank_is_no_system():
     )
     _with_spans(exs["p:rank"], papers["p:rank"].abstract, {"41.8": {"method": "single-model state-of-the-art"}})
     assert _rows(link(papers, exs))["41.8"][0] == "Transformy"
+
+
+
+def test_versions_inside_names_and_changes_named_as_metrics_are_no_results():
+    papers, exs = corpus(
+        paper(
+            "p:ver",
+            "[AuthNet|Model]: who wrote this code",
+            "[AuthNet|Model] reaches 95.4% [accuracy|Metric] among five LLMs (Gemini 2.5 Flash, Claude 3.5 Haiku and Llama 3.3). "
+            "Removing it costs a severe [accuracy loss|Metric] (>10%). It scores [BLEU|Metric] 28.4, on [CodeX|Dataset].",
+            results=[{"value_text": "95.4%", "metric": "accuracy"}, {"value_text": "2.5", "metric": "accuracy"},
+                     {"value_text": "3.5", "metric": "accuracy"}, {"value_text": "3.3", "metric": "accuracy"},
+                     {"value_text": "10%", "metric": "accuracy loss"}, {"value_text": "28.4", "metric": "BLEU"}],
+        )
+    )
+    assert set(_rows(link(papers, exs))) == {"95.4%", "28.4"}
+
+
+def test_an_elliptical_change_in_a_list_keeps_being_a_change():
+    papers, exs = corpus(
+        paper(
+            "p:ell",
+            "[LaPEx|Method]: position embeddings",
+            "[LaPEx|Method] improves 0.94% [accuracy|Metric] for [ViT-L|Model] on [C10|Dataset], 0.98% for [CCTx|Model] on "
+            "[C100|Dataset], and reaches 81.2% [accuracy|Metric] on [INet|Dataset].",
+            results=[{"value_text": v, "metric": "accuracy"} for v in ("0.94%", "0.98%", "81.2%")],
+        )
+    )
+    ex = exs["p:ell"]
+    _with_spans(ex, papers["p:ell"].abstract, {"81.2%": {"metric": "accuracy"}})
+    assert set(_rows(link(papers, exs))) == {"81.2%"}

@@ -184,7 +184,7 @@ def _baseline_or_generic(ctx: PaperContext, rc: ResultCandidate, surface: str | 
 _DELTA_BEFORE = re.compile(
     r"(?:\bby\s+(?:over\s+|about\s+|around\s+|up\s+to\s+|nearly\s+|almost\s+|more\s+than\s+|roughly\s+|"
     r"a\s+margin\s+of\s+|an?\s+average\s+of\s+|approximately\s+)?"
-    r"|\b(?:improvements?|gains?|increases?|reductions?|decreases?|margins?|boosts?)\s+of\s+"
+    r"|\b(?:improvements?|gains?|increases?|reductions?|decreases?|margins?|boosts?)\s+(?:in\s+(?:[\w\-()]+\s+){1,4}?)?of\s+"
     r"(?:about\s+|over\s+|up\s+to\s+|more\s+than\s+|nearly\s+|almost\s+|around\s+|roughly\s+|approximately\s+)?"
     # a verb of change with the number as its object: "improves 0.94% accuracy", "saving up to 45% of ..."
     r"|\b(?:improv|boost|increas|reduc|decreas|sav|slash|cut)\w*\s+(?:up\s+to\s+|about\s+|around\s+|over\s+|nearly\s+|almost\s+)?"
@@ -198,7 +198,7 @@ _DELTA_AFTER = re.compile(
     re.I,
 )
 #: the rest of a list of values written together ("35%/52% fewer parameters"): the words after it describe all
-_VALUES_AFTER = re.compile(r"^(?:\s?\\?%)?(?:\s*/\s*[+\-]?\d+(?:\.\d+)?\s?\\?%?)+")
+_VALUES_AFTER = re.compile(r"^(?:\s?\\?%)?(?:\s*[/–—-]\s*[+\-]?\d+(?:\.\d+)?\s?\\?%?)+")
 #: a ratio to a baseline ("1.7x speedup", "2.91 times faster", "a 20-fold reduction"): a change, not a score
 _RATIO = re.compile(r"(?:x|×)$|^\s?(?:x|×|times\b|-?fold\b)", re.I)
 #: a count or size, not a score: "85 million parameters", "0.4M parameters", "1,594 distinct segments", "8.7MB",
@@ -216,8 +216,15 @@ _SHARE_OF_AFTER = re.compile(
     r"|(?:[\w\-]+\s+)?(?:parameters|data|compute|channels|labels|annotations|memory|FLOPs|costs?)\b)",
     re.I,
 )
+#: "while maintaining 99% and 96% performance": a share of a baseline's (unnamed) performance
+_SHARE_PERFORMANCE_AFTER = re.compile(
+    r"^\s?(?:\\?%)?(?:\s*(?:,|and|or)\s*[\d.]+\s?\\?%?)*\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:original\s+|full\s+)?performance\b", re.I
+)
 #: "10 out of 11 benchmarks" is a count; "19.1% out of 2,604 segments" a score
 _OUT_OF_AFTER = re.compile(r"^\s?out\s+of\b", re.I)
+#: "11 different VQ-VAE training paradigms", "(e.g., 50+)", "16-frame 128p video", "3s of MEG signals": counts, sizes
+_COUNT_SHAPE_AFTER = re.compile(r"^(?:\s?(?:different|distinct|diverse|various|separate|unique|independent)\b|\+|-[A-Za-z])", re.I)
+_DURATION_OF = re.compile(r"^\s?of\b", re.I)
 _OUT_OF_BEFORE = re.compile(r"\bout\s+of\s+$", re.I)
 #: a reference to a part of the paper: "in Subsection 2.1", "Table 3", "Eq. (4)"
 _REFERENCE_BEFORE = re.compile(
@@ -237,9 +244,18 @@ _HYPERPARAMETER = re.compile(
 )
 
 
+#: a change of a score named as the metric: "accuracy loss (>10%)", "BLEU gains", "mAP drop"
+_CHANGE_METRIC = re.compile(
+    r"\b(?:accuracy|precision|recall|f1|bleu|m?ap|performance|quality|psnr|ssim|score)\s+"
+    r"(?:loss(?:es)?|drops?|degradations?|gains?|improvements?|reductions?|increases?|decreases?)$",
+    re.I,
+)
+
+
 def is_hyperparameter(metric_surface: str | None) -> bool:
-    """Whether a "metric" is a setting of training rather than a score ("learning rate", "weight decay rate")."""
-    return bool(metric_surface and _HYPERPARAMETER.search(metric_surface))
+    """Whether a "metric" is a setting of training rather than a score ("learning rate", "weight decay rate") or
+    the change of a score ("accuracy loss", "BLEU gains")."""
+    return bool(metric_surface and (_HYPERPARAMETER.search(metric_surface) or _CHANGE_METRIC.search(metric_surface)))
 
 
 def is_not_score(text: str, start: int, end: int) -> bool:
@@ -250,7 +266,10 @@ def is_not_score(text: str, start: int, end: int) -> bool:
     value = text[start:end]
     return bool(
         _RATIO.search(value) or _RATIO.match(after) or _COUNT_AFTER.match(after) or after[:1].isalpha() or _SHARE_OF_AFTER.match(after)
+        or _SHARE_PERFORMANCE_AFTER.match(after)
         or ("%" not in value and _OUT_OF_AFTER.match(after))
+        or _COUNT_SHAPE_AFTER.match(after) is not None
+        or (re.search(r"\d\s?m?s$", value) is not None and _DURATION_OF.match(after) is not None)
         or _OUT_OF_BEFORE.search(before) or _SETTING_BEFORE.search(before) or _REFERENCE_BEFORE.search(before)
     )
 
@@ -265,6 +284,22 @@ def is_table_like(sentence: str) -> bool:
     numbers = len(_TABLE_NUMBER.findall(sentence))
     words = len(re.findall(r"[A-Za-z]{2,}", sentence))
     return numbers >= 6 and numbers >= 0.6 * words
+
+
+_NAME_BEFORE = re.compile(r"(?<![\w.\-])[A-Z][A-Za-z]+\s$")
+_NAME_AFTER = re.compile(r"^(?:\s[A-Z][\w\-]*|\s?[,;)])")
+
+
+def _version_in_name(ctx: PaperContext, rc: ResultCandidate, text: str) -> bool:
+    """"five LLMs (Gemini 2.5 Flash, Claude 3.5 Haiku, Llama 3.3, ...)": a number between a capitalised word
+    that is no metric and a capitalised word or a list comma is the version of a name, not a score."""
+    if "%" in rc.value_text:
+        return False
+    before = _NAME_BEFORE.search(text[max(0, rc.value_start - 30) : rc.value_start])
+    if not before or not _NAME_AFTER.match(text[rc.value_end : rc.value_end + 20]):
+        return False
+    word_start = rc.value_start - len(before.group(0))
+    return not any(m.type == "Metric" and m.end >= word_start for m in ctx.in_range(rc.field, max(0, word_start - 40), rc.value_start))
 
 
 def is_condition(text: str, start: int, end: int) -> bool:
@@ -455,7 +490,10 @@ def build_results(
         in_change_list = same_sentence and (
             _LIST_SEP.fullmatch(text[last_change[2] : rc.value_start]) is not None
             # "by nearly 1.0 F1 on news and more than 2.0 F1 on out-of-domain text": a coordinated change of one metric
-            or (ids["metric"] is not None and ids["metric"] == last_change[3] and _COORDINATED.search(text, last_change[2], rc.value_start))
+            or (
+                (ids["metric"] == last_change[3] or "metric" not in attached) and ids["metric"] is not None
+                and _COORDINATED.search(text, last_change[2], rc.value_start) is not None
+            )
         )
         if is_delta(text, rc.value_start, rc.value_end) or rc.value_text.startswith("+") or in_change_list:
             # "improves BLEU by 2.3 points", "a +1.8% gain", "gains of 0.88, 2.01 and 0.38": changes, not rows
@@ -463,7 +501,7 @@ def build_results(
             continue
         if is_citation(text, rc.value_start, rc.value_end) or is_not_score(text, rc.value_start, rc.value_end):
             continue
-        if is_hyperparameter(surf["metric"]) or is_table_like(text[rc.sent_start : rc.sent_end]):
+        if is_hyperparameter(surf["metric"]) or is_table_like(text[rc.sent_start : rc.sent_end]) or _version_in_name(ctx, rc, text):
             continue
         metric_span = rc.spans.get("metric")
         own_metric = "metric" in attached or (metric_span is not None and rc.value_start <= int(metric_span[0]) <= rc.value_end + 1)
