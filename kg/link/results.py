@@ -192,7 +192,7 @@ _DELTA_BEFORE = re.compile(
     re.I,
 )
 _DELTA_AFTER = re.compile(
-    r"^\s*(?:\\?%\s*)?(?:points?|pp|p\.p\.)?\s*(?:(?!(?:with|and|or|while|using|on|in|at|for|of|than|but|by|to|the|a|an)\b)[\w\-@]+\s+){0,3}?(?:absolute\s+|relative\s+)?"
+    r"^\s*(?:\\?%\s*)?[})\]*]*\s*(?:points?|pp|p\.p\.)?\s*(?:(?!(?:with|and|or|while|using|on|in|at|for|of|than|but|by|to|the|a|an)\b)[\w\-@]+\s+){0,3}?(?:absolute\s+|relative\s+)?"
     r"(?:improvements?|gains?|increases?|reductions?|decreases?|higher|lower|better|worse|boosts?|margins?"
     r"|fewer|less|more|faster|slower|smaller|larger|drops?|savings?|speed[\- ]?ups?|accelerations?|degradations?)\b",
     re.I,
