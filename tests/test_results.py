@@ -365,6 +365,7 @@ def test_a_range_of_changes_is_no_result():
         ("we also show an improvement of more than 2.5 F1", "2.5", True),
         ("while using 10-20% fewer FLOPs", "10", True),
         ("an overall improvement in mAP score of about 12%", "12%", True),
+        ("beat our closest competitors by 8 and 9.5 absolute percentage points", "9.5", True),
         ("leading to an {\\bf 8.2\\%} perplexity improvement", "8.2\\%", True),
         ("reduces the error rate from 7.1 to 5.2", "5.2", False),
     ],

@@ -199,6 +199,8 @@ _DELTA_AFTER = re.compile(
 )
 #: the rest of a list of values written together ("35%/52% fewer parameters"): the words after it describe all
 _VALUES_AFTER = re.compile(r"^(?:\s?\\?%)?(?:\s*[/–—-]\s*[+\-]?\d+(?:\.\d+)?\s?\\?%?)+")
+#: "by 8 and 9.5 absolute percentage points": a difference of shares
+_POINTS_AFTER = re.compile(r"^\s*(?:(?:absolute|relative)\s+)?percentage[\s\-]points?\b|^\s*(?:absolute|relative)\s+points?\b", re.I)
 #: a ratio to a baseline ("1.7x speedup", "2.91 times faster", "a 20-fold reduction"): a change, not a score
 _RATIO = re.compile(r"(?:x|×)$|^\s?(?:x|×|times\b|-?fold\b)", re.I)
 #: a count or size, not a score: "85 million parameters", "0.4M parameters", "1,594 distinct segments", "8.7MB",
@@ -330,7 +332,9 @@ def is_delta(text: str, start: int, end: int) -> bool:
     """Whether the number at ``text[start:end]`` states a change ("by 2.3 points", "+1.8%", "3% improvement")
     rather than a score: a change is no leaderboard row."""
     after = _VALUES_AFTER.sub("", text[end : end + 80], count=1)
-    return bool(_DELTA_BEFORE.search(text[max(0, start - 40) : start]) or _DELTA_AFTER.match(after[:40]))
+    return bool(
+        _DELTA_BEFORE.search(text[max(0, start - 40) : start]) or _DELTA_AFTER.match(after[:40]) or _POINTS_AFTER.match(after)
+    )
 
 
 _NUMBER = re.compile(r"\d")
