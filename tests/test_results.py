@@ -549,3 +549,20 @@ def test_an_elliptical_change_in_a_list_keeps_being_a_change():
     ex = exs["p:ell"]
     _with_spans(ex, papers["p:ell"].abstract, {"81.2%": {"metric": "accuracy"}})
     assert set(_rows(link(papers, exs))) == {"81.2%"}
+
+
+def test_a_value_in_brackets_after_a_system_is_that_systems():
+    text = ("[FooNet|Model] achieves 71.8% [mIoU|Metric] on [CityQ|Dataset], a speedup over [BarNet|Model] (69.0% [mIoU|Metric]). "
+            "It beats [BazNet|Model] (34.4% [AP|Metric] at 34ms for [FooNet-S|Model] compared to 33.0% [AP|Metric] for [BazNet|Model]). "
+            "[FooNet|Model] is better than [QuxNet|Model] (3.1 vs. 2.6 [SARI|Metric]).")
+    papers, exs = corpus(
+        paper("p:br", "[FooNet|Model]: fast segmentation", text,
+              results=[{"value_text": "71.8%", "metric": "mIoU"}, {"value_text": "69.0%", "method": "BarNet", "metric": "mIoU"},
+                       {"value_text": "34.4%", "metric": "AP"}, {"value_text": "3.1", "method": "QuxNet", "metric": "SARI"}])
+    )
+    _with_spans(exs["p:br"], papers["p:br"].abstract, {"69.0%": {"method": "BarNet"}, "3.1": {"method": "QuxNet"}})
+    rows = _rows(link(papers, exs))
+    assert rows["71.8%"][0] == "FooNet" and rows["69.0%"][0] == "BarNet"
+    # the bracket names its own system, or compares two values: no owner from before the bracket
+    assert rows["34.4%"][0] == "FooNet-S"
+    assert rows["3.1"][0] != "QuxNet"
