@@ -578,27 +578,30 @@ class Typer:
                     src[(named.start_char, named.end_char)] = source
                     ents.append(named)
                     continue
-            if label == "Dataset" and " " in t and t.split()[-1].lower() in _MODEL_TAIL:
-                label = "Method"  # "CodeBERT model": then typed Model or Method below
+            if label == "Dataset" and " " in t and t.split()[-1].lower() in _MODEL_TAIL | _METHOD_HEADS:
+                label = "Method"  # "CodeBERT model", "X paradigm": then typed Model or Method below
             if label in ("Method", "Model"):
                 label = "Model" if _is_named_model(t, long_of, generic_acr, known_models) else "Method"
                 if e.label_ == "Model" and source.startswith("rule:"):
                     label = "Model"
             ents.append(Span(doc, e.start, e.end, label=label) if label != e.label_ else e)
         if self.context.trained:
-            ents = self._model_or_dataset(doc, text, ents, src, abbrevs)
+            ents = self._model_or_dataset(
+                doc, text, ents, src, abbrevs, lambda t: _is_named_model(t, long_of, generic_acr, known_models)
+            )
         _set_ents(doc, ents)
         return doc
 
-    def _model_or_dataset(self, doc: Doc, text: str, ents: list[Span], src: dict, abbrevs: list) -> list[Span]:
+    def _model_or_dataset(self, doc: Doc, text: str, ents: list[Span], src: dict, abbrevs: list, model_like) -> list[Span]:
         """Retype named Model/Dataset mentions by the pooled context evidence of their surface form (see the class
-        docstring)."""
+        docstring); ``model_like(text)`` says whether a Dataset mention could be a model's name at all."""
         idx = [i for i, e in enumerate(ents) if e.label_ in ("Model", "Dataset")]
         if not idx:
             return ents
         runs = coordinated_runs(text, [(ents[i].start_char, ents[i].end_char) for i in idx])
         score: dict[str, float] = defaultdict(float)
         cands: list[int] = []
+        forced: dict[int, str] = {}
         surface = {i: text[ents[i].start_char : ents[i].end_char] for i in idx}
         parent: dict[str, str] = {}
 
@@ -613,9 +616,18 @@ class Typer:
             sign = 1.0 if e.label_ == "Dataset" else -1.0
             if not is_named_candidate(t):
                 continue
-            if source in _FIXED_TYPE_SOURCES or t.split()[-1].lower() in _MODEL_TAIL:
+            fixed = None
+            if source in _FIXED_TYPE_SOURCES:
+                fixed = e.label_
+            elif t.split()[-1].lower() in _MODEL_TAIL or _MODEL_SHAPE.search(t):
+                fixed = "Model"
+            if fixed:
                 # a cue-typed mention is evidence for the rest of the paper, not a candidate
-                score[t] += sign * _FIXED_EVIDENCE
+                score[t] += _FIXED_EVIDENCE if fixed == "Dataset" else -_FIXED_EVIDENCE
+                if fixed != e.label_:
+                    forced[i] = fixed
+            elif e.label_ == "Dataset" and not model_like(t):
+                continue  # a descriptive phrase ("RGB-D semantic segmentation"), not a name that may be a model
             else:
                 prior = _SOURCE_PRIOR.get((source, e.label_), _SOURCE_PRIOR.get(source, 0.0))
                 ctx = run if run != (e.start_char, e.end_char) else None
@@ -626,7 +638,7 @@ class Typer:
                 ra, rb = find(t), find("\x00" + key)
                 if ra != rb:
                     parent[ra] = rb
-        if not cands:
+        if not cands and not forced:
             return ents
         for s, e_, ls, le in abbrevs:
             a, b = find(text[s:e_]), find(text[ls:le])
@@ -636,9 +648,9 @@ class Typer:
         for t, v in score.items():
             pooled[find(t)] += v
         out = list(ents)
-        for i in cands:
+        for i in cands + list(forced):
             e = ents[i]
-            label = "Dataset" if pooled[find(surface[i])] > 0 else "Model"
+            label = forced.get(i) or ("Dataset" if pooled[find(surface[i])] > 0 else "Model")
             if label != e.label_:
                 out[i] = Span(doc, e.start, e.end, label=label)
         return out
@@ -683,7 +695,11 @@ def _split_head(e: Span, long_of: dict, generic_acr: set, known: set, sent_start
     t = name.text
     if t[:1].islower() or not is_named_candidate(t):
         return None
-    if not _is_named_model(t, long_of, generic_acr, known) and not _capitalised_name(name, sent_starts, common):
+    if not (
+        _is_named_model(t, long_of, generic_acr, known)
+        or _capitalised_name(name, sent_starts, common)
+        or (_MODEL_SHAPE.search(t) and t[:1].isupper() and " " not in t)
+    ):
         return None
     # "SMT models", "GAN models": an acronym before a plural head names a family of models, annotated whole
     if head.endswith("s") and is_acronym(t) and " " not in t:
@@ -724,6 +740,13 @@ def _capitalised_name(name: Span, sent_starts: set, common: set) -> bool:
     )
 
 
+#: head nouns of techniques: a phrase ending in one names no dataset ("Fragment-and-Compose paradigm")
+_METHOD_HEADS = {
+    "paradigm", "approach", "approaches", "framework", "algorithm", "algorithms", "method", "methods", "technique",
+    "techniques", "scheme", "strategy", "mechanism", "module", "architecture", "pipeline", "loss", "objective",
+}
+#: a model's size or flavour ends its name ("GPT3-175B", "T5-base", "BERTbase", "Llama-3-8B-Instruct")
+_MODEL_SHAPE = re.compile(r"(?:\d(?:\.\d+)?B|(?:[\-_]|(?<=[A-Z0-9]))(?i:base|large|small|tiny|mini|instruct|chat))$")
 #: sources whose type is read from an explicit cue and stays ("the X dataset", "XBench", the title prefix)
 _FIXED_TYPE_SOURCES = {"rule:dataset_pattern", "rule:title_prefix"}
 _FIXED_EVIDENCE = 4.0

@@ -64,9 +64,11 @@ def _shape(name: str) -> list[str]:
     if len(alpha) >= 3:
         feats.append("suf3=" + alpha[-3:])
         feats.append("suf4=" + alpha[-4:])
-    alpha0 = re.sub(r"[^A-Za-z]", "", w0).lower()
-    if len(alpha0) >= 3:
-        feats.append("pre3=" + alpha0[:3])
+    # the name itself and its root without versions ("ImageNet-64" -> imagenet): what the training papers knew
+    feats.append("name=" + name.lower())
+    root = re.match(r"[A-Za-z]+(?:[ ][A-Za-z]+)*", name)
+    if root and len(root.group(0)) >= 3:
+        feats.append("root=" + root.group(0).lower())
     return feats
 
 
@@ -178,11 +180,18 @@ def coordinated_runs(text: str, spans: list[tuple[int, int]]) -> list[tuple[int,
         j = i
         while j + 1 < len(spans) and _LIST_GAP.match(text[spans[j][1] : spans[j + 1][0]]):
             j += 1
-        if j > i:
+        # two names joined by a bare comma may sit on either side of a clause boundary ("On X, Y achieves")
+        joined = j - i >= 2 or any(
+            _CONJ.search(text[spans[k][1] : spans[k + 1][0]]) for k in range(i, j)
+        )
+        if j > i and joined:
             for k in range(i, j + 1):
                 out[k] = (spans[i][0], spans[j][1])
         i = j + 1
     return out
+
+
+_CONJ = re.compile(r"\b(?:and|or)\b|/")
 
 
 def training_examples(passages: Iterable) -> Iterable[tuple[list[str], int]]:

@@ -1,0 +1,142 @@
+"""Model-vs-Dataset typing of named mentions and 'NAME + head noun' spans (kg_typing), with invented names only."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_paper, load_pipeline
+from kg.extract.context_typing import (
+    ContextTyper,
+    common_words,
+    context_features,
+    coordinated_runs,
+    fit_logistic,
+    is_named_candidate,
+)
+from kg.graph.model import Paper
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline()
+
+
+def _types(nlp, abstract: str, title: str = "") -> dict[str, set[str]]:
+    paper = Paper(id="t", title=title, abstract=abstract)
+    ex = extract_paper(nlp, paper)
+    out: dict[str, set[str]] = {}
+    for m in ex.mentions:
+        assert getattr(paper, m.field)[m.start : m.end] == m.text
+        out.setdefault(m.text, set()).add(m.type)
+    return out
+
+
+def test_shipped_typer_is_trained_and_reads_context(nlp):
+    typer = nlp.get_pipe("kg_typing").context
+    assert typer.trained and len(typer.common_words) > 1000
+    as_data = "We report results on the ZorbleText test set ."
+    as_model = "In all settings , ZorbleText outperforms the baselines ."
+    s1, s2 = as_data.index("ZorbleText"), as_model.index("ZorbleText")
+    assert typer.logodds(as_data, s1, s1 + 10) > 0 > typer.logodds(as_model, s2, s2 + 10)
+
+
+def test_list_after_data_such_as_is_datasets(nlp):
+    got = _types(nlp, "We train TTS models on public speech data such as QuoddyTTS, BrimbleVox and TessaSpeech, and more.")
+    for name in ("QuoddyTTS", "BrimbleVox", "TessaSpeech"):
+        assert got[name] == {"Dataset"}, got
+
+
+def test_list_after_models_such_as_is_models(nlp):
+    got = _types(nlp, "We compare against strong models such as FrobNet, GlorpLM and SnarfGPT on three benchmarks.")
+    for name in ("FrobNet", "GlorpLM", "SnarfGPT"):
+        assert got[name] == {"Model"}, got
+
+
+def test_a_name_gets_one_type_per_paper(nlp):
+    got = _types(
+        nlp,
+        "HyperQuill outperforms FrobCodec in terms of quality. "
+        "We release pre-trained models for FrobCodec, GlorpCodec, and HyperQuill.",
+    )
+    assert got["FrobCodec"] == {"Model"} and got["HyperQuill"] == {"Model"} and got["GlorpCodec"] == {"Model"}
+
+
+def test_evaluated_on_reads_as_dataset(nlp):
+    got = _types(
+        nlp,
+        "We report accuracy on ZelkovaText and MirthWeb-2, where TrellisLM improves by 3 points. "
+        "ZelkovaText has one million documents.",
+    )
+    assert got["ZelkovaText"] == {"Dataset"} and got["MirthWeb-2"] == {"Dataset"}
+    assert got["TrellisLM"] == {"Model"}
+
+
+def test_name_and_generic_head_noun_give_the_named_model(nlp):
+    got = _types(
+        nlp,
+        "Our approach uses the WinkleCodec model as a feature extractor. Using the Quexor architecture and a "
+        "RetiNox detector, we reach 40.1 AP. We fine-tune the Zarnak-base model and our predictor GlimNet.",
+    )
+    for name in ("WinkleCodec", "Quexor", "RetiNox", "Zarnak-base", "GlimNet"):
+        assert got.get(name) == {"Model"}, (name, got)
+    for phrase in ("WinkleCodec model", "Quexor architecture", "RetiNox detector", "predictor GlimNet"):
+        assert phrase not in got, got
+
+
+def test_eponyms_and_common_words_are_not_split_off(nlp):
+    got = _types(nlp, "A hidden Markov model and a Wide model are compared with a Boltzmann machine.")
+    assert "Markov" not in got and "Wide" not in got, got
+
+
+def test_versioned_benchmarks_and_model_flavours(nlp):
+    got = _types(nlp, "Results on search spaces such as Zork-Bench-201 and Blorp-Bench-101 improve. "
+                      "We also fine-tune Plimbo-7B-Instruct and GrobLM-13B on them.")
+    assert got["Zork-Bench-201"] == {"Dataset"} and got["Blorp-Bench-101"] == {"Dataset"}
+    assert got["Plimbo-7B-Instruct"] == {"Model"} and got["GrobLM-13B"] == {"Model"}
+
+
+def test_coordinated_runs():
+    text = "on AlphaSet (AS), BetaSet, and GammaSet. Then DeltaNet, EpsNet wins."
+    names = ["AlphaSet", "AS", "BetaSet", "GammaSet", "DeltaNet", "EpsNet"]
+    spans = [(text.index(n), text.index(n) + len(n)) for n in names]
+    spans[1] = (text.index("(AS") + 1, text.index("(AS") + 3)
+    runs = coordinated_runs(text, spans)
+    lst = (spans[0][0], spans[3][1])
+    assert runs[:4] == [lst] * 4
+    # two names joined by a bare comma are not a list (a clause may end between them)
+    assert runs[4:] == spans[4:]
+
+
+def test_fit_logistic_learns_a_separable_problem():
+    examples = [(["bias", "l1=on"], 1)] * 20 + [(["bias", "r1=outperforms"], 0)] * 60 + [(["bias", "nw=1"], 1)] * 2
+    weights = fit_logistic(examples, epochs=300)
+    typer = ContextTyper(weights)
+    assert weights["l1=on"] > 0 > weights["r1=outperforms"]
+    assert typer.to_dict()["weights"] == weights
+    assert ContextTyper.from_dict(typer.to_dict()).weights == weights
+
+
+def test_features_stop_at_sentence_and_paragraph_ends():
+    text = "Title Words\n\nWe use FooSet. Later text"
+    s = text.index("FooSet")
+    feats = context_features(text, s, s + 6)
+    # the title before the paragraph break and the next sentence are outside the window
+    assert "r1=</s>" in feats and "l3=<s>" in feats and "L=words" not in feats and "R=later" not in feats
+    assert "l2=we" in feats and "name=fooset" in feats
+
+
+def test_named_candidates_and_common_words():
+    assert is_named_candidate("Encodec") and is_named_candidate("NB201") and is_named_candidate("GPQA Diamond")
+    assert not is_named_candidate("speech data") and not is_named_candidate("a very long named Thing X here")
+    words = common_words(["the deep model is deep and deep.", "A Deep model. we use Zorble and Zorble."])
+    assert "deep" in words and "zorble" not in words
+
+
+def test_pipeline_without_learned_typer_still_runs(tmp_path, nlp):
+    """A pipeline saved before the typer was learned (no context_typer.json) loads and types by rules alone."""
+    typing = nlp.get_pipe("kg_typing")
+    fresh = type(typing)(nlp, "kg_typing", drop_generic=True)
+    assert fresh.from_disk(tmp_path / "missing") is fresh and not fresh.context.trained
+    fresh.to_disk(tmp_path / "saved")
+    again = type(typing)(nlp, "kg_typing", drop_generic=True).from_disk(tmp_path / "saved")
+    assert not again.context.trained
