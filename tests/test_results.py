@@ -566,3 +566,19 @@ def test_a_value_in_brackets_after_a_system_is_that_systems():
     # the bracket names its own system, or compares two values: no owner from before the bracket
     assert rows["34.4%"][0] == "FooNet-S"
     assert rows["3.1"][0] != "QuxNet"
+
+
+def test_compared_values_are_baselines_and_hardware_is_no_system():
+    text = ("We introduce [MathTuner|Model]. Our model obtains 78.2% [accuracy|Metric] on [GSM-Q|Dataset], compared with "
+            "70.1% and 38.2% for [LlamaQ|Model]. It reaches more than 90% [accuracy|Metric] on [Easy-Q|Dataset]. "
+            "It runs at 30 [FPS|Metric] on a single [A100|Model] GPU.")
+    papers, exs = corpus(
+        paper("p:cmp", "[MathTuner|Model]: small reasoners", text,
+              results=[{"value_text": v, "metric": "accuracy"} for v in ("78.2%", "70.1%", "38.2%", "90%")]
+              + [{"value_text": "30", "method": "A100", "metric": "FPS"}])
+    )
+    _with_spans(exs["p:cmp"], papers["p:cmp"].abstract, {"30": {"method": "A100", "metric": "FPS"}})
+    rows = _rows(link(papers, exs))
+    assert rows["78.2%"][0] == "MathTuner" and rows["90%"][0] == "MathTuner"
+    assert rows["70.1%"][0] == "LlamaQ" and rows["38.2%"][0] == "LlamaQ"
+    assert rows["30"][0] == "MathTuner"

@@ -174,6 +174,9 @@ def _baseline_or_generic(ctx: PaperContext, rc: ResultCandidate, surface: str | 
             return False
     if _BASELINE_CUE.search(text[max(rc.sent_start, ms - 60) : ms]):
         return True
+    if _HARDWARE_AFTER.match(text, ms + len(surface)) or _HARDWARE.search(surface):
+        # "runs at 30 FPS on a single A100 GPU": the hardware, not the system
+        return True
     # "Our best model, utilizing DINOv2 and a text encoder, achieves 76% accuracy": what our system is built on
     if ms < rc.value_start and _INSTRUMENT_BEFORE.search(text[max(rc.sent_start, ms - 40) : ms]) and _OURS_CUE.search(text, rc.sent_start, ms):
         return True
@@ -387,7 +390,36 @@ def _attached(ctx: PaperContext, rc: ResultCandidate) -> dict[str, Mention]:
     return out
 
 
+#: a value the sentence compares against: "compared with 70.1% and 38.2%", "versus 33.0", "than 41.2"
+_COMPARED_BEFORE = re.compile(
+    r"\b(?:compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|versus|vs\.?|against|(?<!more )(?<!less )(?<!fewer )(?<!greater )than)\s+(?:(?:only\s+|the\s+)?[\d.,]+\s?\\?%?\s*(?:,|and|or)?\s*)*$",
+    re.I,
+)
+_VALUES_THEN_SYSTEM = re.compile(r"^(?:\s*\\?%?\s*(?:,|and|or)?\s*[\d.,]+)*\s*\\?%?\s*(?:[\w\-@]+\s+){0,2}?(?:for|of|by|from)\s+(?:the\s+)?$", re.I)
+
+
+def _system_after_values(ctx: PaperContext, rc: ResultCandidate, text: str) -> Mention | None:
+    """The Model/Method named after a compared value and the values listed with it ("70.1% and 38.2% for
+    Llama-3-8B"), if any."""
+    for m in ctx.in_range(rc.field, rc.value_end, rc.sent_end or len(text)):
+        if m.entity and m.type in ("Model", "Method") and not is_generic(m.text):
+            return m if _VALUES_THEN_SYSTEM.match(text[rc.value_end : m.start]) else None
+    return None
+
+
 _OPEN_BRACKET = re.compile(r"\(\s*$")
+_HARDWARE_AFTER = re.compile(r"\s*(?:GPUs?|TPUs?|CPUs?|NPUs?)\b")
+_HARDWARE = re.compile(r"\b(?:GPUs?|TPUs?|CPUs?|NPUs?)$")
+
+
+def _end_of(rc: ResultCandidate, role: str, text: str) -> int:
+    """End of a role's span in the field (or of its first written form in the sentence; 0 when neither)."""
+    span = rc.spans.get(role)
+    if span:
+        return int(span[1])
+    surface = getattr(rc, role) or ""
+    at = text.find(surface, rc.sent_start, rc.sent_end or None) if surface else -1
+    return at + len(surface) if at >= 0 else 0
 
 
 def _bracket_owner(ctx: PaperContext, rc: ResultCandidate, text: str) -> Mention | None:
@@ -533,6 +565,11 @@ def build_results(
         if not own_metric and is_condition(text, rc.value_start, rc.value_end):
             continue
         starting = "method" not in attached and is_starting_value(text, rc.value_start, rc.value_end)
+        if "method" not in attached and _COMPARED_BEFORE.search(text, max(rc.sent_start, rc.value_start - 60), rc.value_start):
+            # "... compared with 70.1% and 38.2% for Llama-3-8B": a baseline's values, whose system follows them or is unnamed
+            starting = True
+            named = _system_after_values(ctx, rc, text)
+            ids["method"], surf["method"] = (named.entity, named.text) if named is not None else (None, None)
         if starting and (ids["method"] in ours or not surf["method"] or is_generic(surf["method"]) or ids["method"] is None):
             # "improve ... from 1.06 to 0.99": the starting value is a baseline's, whose name the sentence does not give
             ids["method"], surf["method"] = None, None
@@ -549,6 +586,9 @@ def build_results(
             if ours:
                 ids["method"] = ours[0]
                 surf["method"] = ctx.first_text(ours[0]) or entities[ours[0]].name
+        if surf["dataset"] and (_HARDWARE.search(surf["dataset"]) or _HARDWARE_AFTER.match(text, _end_of(rc, "dataset", text))):
+            # "102 FPS on an NVIDIA TITAN V GPU": where it ran, not what it was evaluated on
+            ids["dataset"], surf["dataset"] = None, None
         if "dataset" not in attached and ids["dataset"] is not None:
             on = _dataset_introduced_by_on(ctx, rc)
             if on is not None and on.entity != ids["dataset"]:
