@@ -582,3 +582,16 @@ def test_compared_values_are_baselines_and_hardware_is_no_system():
     assert rows["78.2%"][0] == "MathTuner" and rows["90%"][0] == "MathTuner"
     assert rows["70.1%"][0] == "LlamaQ" and rows["38.2%"][0] == "LlamaQ"
     assert rows["30"][0] == "MathTuner"
+
+
+def test_respectively_pairs_every_list_of_the_sentence(blank):
+    doc = blank("On GSM and MATH, ours gets 78.2% and 45.6%, respectively, compared with 70.1% and 38.2% for Llama.")
+    doc.ents = [doc.char_span(doc.text.index(n), doc.text.index(n) + len(n), label="Dataset") for n in ("GSM", "MATH")]
+    m = doc.char_span(0, 2, label="Metric")
+    rows = []
+    for v in ("78.2%", "45.6%", "70.1%", "38.2%"):
+        s = doc.text.index(v)
+        rows.append({"value_span": (s, s + len(v)), "metric": None, "dataset": None})
+    assert m is not None
+    _respectively(rows, list(doc.ents), doc.text)
+    assert [r["dataset"].text for r in rows] == ["GSM", "MATH", "GSM", "MATH"]

@@ -1001,26 +1001,27 @@ def _unit_metrics(doc: Doc) -> None:
 
 def _respectively(rows: list[dict], s_ents: list[Span], text: str) -> None:
     """"41.2, 35.1 and 20.3 mAP on COCO, VOC and LVIS, respectively": the i-th value of a list goes with the i-th
-    dataset (those after the list when their number matches, else those before it)."""
-    run = _value_list(rows, text)
-    if len(run) < 2:
-        return
+    dataset (those after the list when their number matches, else those before it), for every list of the sentence
+    ("78.2% and 45.6% accuracy, respectively, compared with 70.1% and 38.2% for X")."""
     datasets = sorted((e for e in s_ents if e.label_ == "Dataset"), key=lambda e: e.start_char)
-    first, last = run[0]["value_span"][0], run[-1]["value_span"][1]
-    for cands in ([e for e in datasets if e.start_char >= last], [e for e in datasets if e.end_char <= first]):
-        if len(cands) == len(run):
-            for r, d in zip(run, cands):
-                r["dataset"] = d
-            return
+    for run in _value_lists(rows, text):
+        if len(run) < 2:
+            continue
+        first, last = run[0]["value_span"][0], run[-1]["value_span"][1]
+        for cands in ([e for e in datasets if e.start_char >= last], [e for e in datasets if e.end_char <= first]):
+            if len(cands) == len(run):
+                for r, d in zip(run, cands):
+                    r["dataset"] = d
+                break
 
 
 _LIST_GAP = re.compile(r"[\s,;/]*(?:and|or)?[\s,;/]*", re.I)
 
 
-def _value_list(rows: list[dict], text: str) -> list[dict]:
-    """The longest run of values written as a list ("41.2, 35.1 and 20.3", "41.2 / 35.1 / 20.3"), each maybe
-    followed by the same metric name."""
-    best: list[dict] = []
+def _value_lists(rows: list[dict], text: str) -> list[list[dict]]:
+    """The runs of values written as lists ("41.2, 35.1 and 20.3", "41.2 / 35.1 / 20.3"), each value maybe
+    followed by the same metric name; a value on its own is a run of one."""
+    runs: list[list[dict]] = []
     cur: list[dict] = []
     for r in rows:
         if cur:
@@ -1028,11 +1029,17 @@ def _value_list(rows: list[dict], text: str) -> list[dict]:
             metric = cur[-1]["metric"]
             gap = gap.replace(metric.text, "", 1) if metric is not None else gap
             if not _LIST_GAP.fullmatch(gap):
+                runs.append(cur)
                 cur = []
         cur.append(r)
-        if len(cur) > len(best):
-            best = list(cur)
-    return best
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def _value_list(rows: list[dict], text: str) -> list[dict]:
+    """The longest run of values written as a list (the first of the longest)."""
+    return max(_value_lists(rows, text), key=len, default=[])
 
 
 @Language.factory("kg_results", default_config={"max_distance": 120})
