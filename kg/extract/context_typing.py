@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -36,7 +37,9 @@ HEADS = {
 }
 
 
-def _shape(name: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def _shape(name: str) -> tuple[str, ...]:
+    """Features of the name itself (a pure function of the string: cached, names recur within and across papers)."""
     feats = []
     words = name.split()
     feats.append(f"nw={min(len(words), 3)}")
@@ -69,7 +72,7 @@ def _shape(name: str) -> list[str]:
     root = re.match(r"[A-Za-z]+(?:[ ][A-Za-z]+)*", name)
     if root and len(root.group(0)) >= 3:
         feats.append("root=" + root.group(0).lower())
-    return feats
+    return tuple(feats)
 
 
 def context_features(text: str, start: int, end: int, ctx: tuple[int, int] | None = None) -> list[str]:
