@@ -392,10 +392,12 @@ def _attached(ctx: PaperContext, rc: ResultCandidate) -> dict[str, Mention]:
 
 #: a value the sentence compares against: "compared with 70.1% and 38.2%", "versus 33.0", "than 41.2"
 _COMPARED_BEFORE = re.compile(
-    r"\b(?:compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|versus|vs\.?|against|(?<!more )(?<!less )(?<!fewer )(?<!greater )than)\s+(?:(?:only\s+|the\s+)?[\d.,]+\s?\\?%?\s*(?:,|and|or)?\s*)*$",
+    # possessive: a run of digits and spaces must not be split in every possible way (exponential backtracking)
+    r"\b(?:compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|versus|vs\.?|against|(?<!more )(?<!less )(?<!fewer )(?<!greater )than)\s+"
+    r"(?:(?:only\s+|the\s+)?+[\d.,]++\s?+(?:\\?%)?+\s*+(?:(?:,|and|or)\s*+)?+)*+$",
     re.I,
 )
-_VALUES_THEN_SYSTEM = re.compile(r"^(?:\s*\\?%?\s*(?:,|and|or)?\s*[\d.,]+)*\s*\\?%?\s*(?:[\w\-@]+\s+){0,2}?(?:for|of|by|from)\s+(?:the\s+)?$", re.I)
+_VALUES_THEN_SYSTEM = re.compile(r"^(?:\s*+(?:\\?%)?+\s*+(?:,|and|or)?+\s*+[\d.,]++)*+\s*\\?%?\s*(?:[\w\-@]+\s+){0,2}?(?:for|of|by|from)\s+(?:the\s+)?$", re.I)
 
 
 def _system_after_values(ctx: PaperContext, rc: ResultCandidate, text: str) -> Mention | None:
