@@ -161,3 +161,82 @@ def test_write_store_replaces_previous_store(tmp_path):
 def test_open_store_without_store_explains(tmp_path):
     with pytest.raises(StoreError, match="kg build"):
         open_store(tmp_path)
+
+
+# -- the N-Triples fast path against the reference mapping ---------------------------------------------------------
+def _fast_graph(g: KnowledgeGraph, **kw) -> rdflib.Graph:
+    from kg.rdf.mapping import iter_ntriples_text
+
+    text = "".join(iter_ntriples_text(g, **kw))
+    lines = text.split("\n")  # not splitlines(): U+2028, U+0085 and the like stay inside literals
+    assert lines.pop() == "", "N-Triples text ends with a line feed"
+    assert len(lines) == len(set(lines)), "the fast path must not write a triple twice"
+    out = rdflib.Graph()
+    out.parse(data=text, format="nt")
+    assert len(out) == len(lines)
+    return out
+
+
+def _reference_graph(g: KnowledgeGraph, **kw) -> rdflib.Graph:
+    out = rdflib.Graph()
+    for t in iter_triples(g, engine="rdflib", **kw):
+        out.add(t)
+    return out
+
+
+def _nasty_graph() -> KnowledgeGraph:
+    """Hostile text in every text slot, ids with characters IRIs forbid, evidence repeated and shared."""
+    g = synthetic_graph(60, hostile=True, seed=11)
+    nasty = list(HOSTILE_TEXTS) + ["\ud800", "x\x00\r\n\\\"'\t\x7f\u2028\u2029\U0001f600", "a" * 10_000 + '"']
+    for i, p in enumerate(list(g.papers.values())[: len(nasty)]):
+        t = nasty[i]
+        p.title, p.abstract, p.text = t, t + " abstract", t
+        p.authors, p.categories, p.links, p.sources = [t, t, "B"], [t], ["http://x.org/" + t], [t]
+        p.doi, p.arxiv_id, p.s2_id, p.openalex_id, p.url, p.date = t, t, t, t, t, t
+    for i, e in enumerate(list(g.entities.values())[: len(nasty)]):
+        e.name, e.aliases = nasty[i], [nasty[i], nasty[-1 - i], "\r" + nasty[i]]
+    for i, r in enumerate(list(g.relations.values())[: len(nasty)]):
+        for ev in r.evidence:
+            ev.sentence, ev.extractor, ev.field = nasty[i], nasty[-1 - i], nasty[i][:20]
+        r.evidence = r.evidence + r.evidence  # the same evidence twice gives one evidence node
+    for i, m in enumerate(g.mentions[: len(nasty)]):
+        m.text, m.source, m.field = nasty[i], nasty[-1 - i], nasty[i][:5]
+    for i, res in enumerate(list(g.results.values())[: len(nasty)]):
+        res.value_text, res.unit, res.surface = nasty[i], nasty[i], {"model": nasty[i], "metric": nasty[-1 - i]}
+    weird_id = 'id "with" <brackets> {x} \\ \n \ud800 😀 %41 / ?#'
+    g.papers[weird_id] = Paper(id=weird_id, title=weird_id, abstract=weird_id, year=1999)
+    return g
+
+
+@pytest.mark.parametrize("void", [True, False])
+def test_fast_ntriples_isomorphic_to_reference_on_nasty_graph(void):
+    from rdflib.compare import isomorphic
+
+    g = _nasty_graph()
+    fast, ref = _fast_graph(g, void=void), _reference_graph(g, void=void)
+    assert len(ref) > 1000
+    assert isomorphic(fast, ref), sorted(set(fast) ^ set(ref))[:5]
+
+
+def test_fast_ntriples_isomorphic_to_reference_on_sample_corpus(sample_graph_dir):
+    from rdflib.compare import isomorphic
+
+    from kg.graph.io import load_graph
+
+    g = load_graph(sample_graph_dir)
+    fast = _fast_graph(g, canonical=True)
+    ref = _reference_graph(g)
+    assert len(ref) > 10_000
+    assert isomorphic(fast, ref), sorted(set(fast) ^ set(ref))[:5]
+
+
+def test_fast_ntriples_bytes_are_deterministic_and_loaded_as_is(tmp_path):
+    from kg.rdf.mapping import iter_ntriples_text
+
+    g = _nasty_graph()
+    a = "".join(iter_ntriples_text(g))
+    assert a == "".join(iter_ntriples_text(g.sorted(), canonical=True))
+    write_store(g, tmp_path)
+    got = {q.triple for q in open_store(tmp_path)}
+    assert got == set(pyoxigraph.parse(a.encode("utf-8"), pyoxigraph.RdfFormat.N_TRIPLES)) or got == {
+        q.triple for q in pyoxigraph.parse(a.encode("utf-8"), pyoxigraph.RdfFormat.N_TRIPLES)}
