@@ -43,7 +43,7 @@ def _pipeline_version(model_dir: Path = MODEL_DIR) -> str:
     for p in sorted(model_dir.glob("*.json")) + sorted(model_dir.glob("*.cfg")) + sorted(model_dir.glob("*/*.json")):
         h.update(p.name.encode())
         h.update(p.read_bytes())
-    for mod in ("components.py", "pipeline.py", "names.py", "abbreviations.py", "textnorm.py", "tokenizer.py"):
+    for mod in ("components.py", "pipeline.py", "names.py", "abbreviations.py", "textnorm.py", "tokenizer.py", "context_typing.py"):
         h.update((Path(__file__).parent / mod).read_bytes())
     ner_model = model_dir / "ner" / "model"
     if ner_model.is_file():

@@ -43,8 +43,25 @@ def _doc(nlp, passage: Passage, stats: Counter):
     return doc
 
 
-def build_corpora(datasets_dir: Path, out_dir: Path, body_words: int = 250_000, seed: int = 0) -> dict:
-    """Write ``train.spacy`` and ``dev.spacy`` into ``out_dir``; return counts and the learned gazetteers."""
+#: words of SciREX body sentences added to the training corpus (beside all train-split titles and abstracts)
+BODY_WORDS = 700_000
+#: SciERC's 350 training abstracts are a small corpus beside SciREX: each is added this many times
+SCIERC_REPEAT = 2
+
+
+def build_corpora(
+    datasets_dir: Path, out_dir: Path, body_words: int = BODY_WORDS, seed: int = 0, scierc_repeat: int = SCIERC_REPEAT
+) -> dict:
+    """Write ``train.spacy`` and ``dev.spacy`` into ``out_dir``; return counts and the learned gazetteers.
+
+    Args:
+        datasets_dir: folder holding ``scirex/`` and ``scierc/``.
+        out_dir: where to write the corpora.
+        body_words: words of SciREX body sentences to add (sentences with mentions, and 15 % of the others).
+        seed: shuffling seed.
+        scierc_repeat: how many times each SciERC training abstract is added (its annotation style is the
+            SciERC-like target's, and its corpus is a tenth of SciREX's).
+    """
     nlp = spacy.blank("en")
     nlp.tokenizer = _tokenizer.create_scientific_tokenizer()(nlp)
     rng = random.Random(seed)
@@ -72,7 +89,8 @@ def build_corpora(datasets_dir: Path, out_dir: Path, body_words: int = 250_000, 
         words += len(p.text.split())
         stats["train_body"] += 1
     for gold in read_scierc(datasets_dir / "scierc" / "train.json"):
-        train.add(_doc(nlp, gold.abstract, stats))
+        for _ in range(scierc_repeat):
+            train.add(_doc(nlp, gold.abstract, stats))
         stats["train_scierc"] += 1
         for s, e, lab in gold.abstract.ents:
             if lab in names:
