@@ -121,6 +121,22 @@ def save_graph(
     return link
 
 
+def _record(cls: type, data: dict[str, Any]) -> Any:
+    """``cls.from_dict(data)``, without its per-key checks when the row holds exactly the fields this version writes."""
+    try:
+        obj = cls(**data)
+    except TypeError:  # a field another version wrote, or one missing: the careful path
+        return cls.from_dict(data)
+    for name, sub in cls._nested.items():
+        v = getattr(obj, name)
+        if v is not None:
+            try:
+                setattr(obj, name, [sub(**x) for x in v] if isinstance(v, list) else sub(**v))
+            except TypeError:
+                return cls.from_dict(data)
+    return obj
+
+
 def is_build_dir(path: str | os.PathLike[str]) -> bool:
     return (Path(path) / GRAPH_SUBDIR / "meta.json").is_file()
 
@@ -140,7 +156,7 @@ def load_graph(build_dir: str | os.PathLike[str]) -> KnowledgeGraph:
     g = KnowledgeGraph()
     for name, cls in _COLLECTIONS.items():
         path = root / f"{name}.jsonl"
-        rows = [cls.from_dict(d) for d in read_jsonl(path)] if path.exists() else []
+        rows = [_record(cls, d) for d in read_jsonl(path)] if path.exists() else []
         if name == "mentions":
             g.mentions = rows
         else:
