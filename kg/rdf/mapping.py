@@ -344,12 +344,17 @@ def _evidence_triples(g: KnowledgeGraph, mint: IriMinter, owner_iri: str, owner_
         conf = decimal_lexical(ev.confidence)
         if conf is not None:
             yield (e, _MLKG_confidence, (conf, _XSD_DECIMAL))
-        if x not in extractors:
-            extractors.add(x)
-            counts.subjects += 1
-            yield (x, _RDF_TYPE, _MLKG_Extraction)
-            yield (x, _RDF_TYPE, _PROV_Activity)
-            yield (x, _RDFS_label, lit(ev.extractor))
+        yield from _extractor_triples(x, ev.extractor, extractors, counts)
+
+
+def _extractor_triples(x: str, name: str, extractors: set[str], counts: _Counts) -> Iterator[RawTriple]:
+    """The node of the rule or model ``name`` (IRI ``x``), the first time it is seen."""
+    if x not in extractors:
+        extractors.add(x)
+        counts.subjects += 1
+        yield (x, _RDF_TYPE, _MLKG_Extraction)
+        yield (x, _RDF_TYPE, _PROV_Activity)
+        yield (x, _RDFS_label, lit(name))
 
 
 def lookup_key(text: str) -> str:
@@ -472,12 +477,7 @@ def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
         yield (s, _MLKG_sentenceEndIndex, int_lit(m.sent_end))
         x = mint.extractor(m.source)
         yield (s, _PROV_wasGeneratedBy, x)
-        if x not in extractors:
-            extractors.add(x)
-            counts.subjects += 1
-            yield (x, _RDF_TYPE, _MLKG_Extraction)
-            yield (x, _RDF_TYPE, _PROV_Activity)
-            yield (x, _RDFS_label, lit(m.source))
+        yield from _extractor_triples(x, m.source, extractors, counts)
         conf = decimal_lexical(m.confidence)
         if conf is not None:
             yield (s, _MLKG_confidence, (conf, _XSD_DECIMAL))
