@@ -274,19 +274,22 @@ def base_iri_of(graph: KnowledgeGraph, base_iri: str | None = None) -> str:
     return check_base_iri(base_iri or graph.meta.get("base_iri") or DEFAULT_BASE_IRI)
 
 
-def iter_raw_triples(graph: KnowledgeGraph, base_iri: str | None = None, *, void: bool = True) -> Iterator[RawTriple]:
+def iter_raw_triples(graph: KnowledgeGraph, base_iri: str | None = None, *, void: bool = True,
+                     canonical: bool = False) -> Iterator[RawTriple]:
     """Stream the triples of ``graph`` as engine-neutral tuples, without duplicates, in canonical order.
 
     Args:
         graph: the graph to map.
         base_iri: base of minted IRIs (default ``graph.meta["base_iri"]`` or ``https://w3id.org/mlkg/``).
         void: end with the VoID/DCAT description of the data triples.
+        canonical: ``graph`` is already in canonical order (as :func:`kg.graph.io.load_graph` and
+            :func:`kg.link.link` return it), so it need not be sorted again.
 
     Yields:
         ``(subject IRI, predicate IRI, object)`` where the object is an IRI (``str``) or ``(lexical, datatype)``.
     """
     mint = IriMinter(base_iri_of(graph, base_iri))
-    g = graph.sorted()
+    g = graph if canonical else graph.sorted()
     counts = _Counts()
     for t in _data_triples(g, mint, counts):
         counts.triples += 1
@@ -487,7 +490,7 @@ def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
 
 def _result_repo_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts, has_code: set[tuple[str, str]],
                          extractors: set[str]) -> Iterator[RawTriple]:
-    """The triples of results and repositories (shared by the reference mapping and the N-Triples fast path)."""
+    """The triples of results and repositories."""
     # -- results -----------------------------------------------------------------------------------
     for res in g.results.values():
         s = mint.result(res.id)
@@ -566,7 +569,7 @@ def _void_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
         yield (ls, _VOID_triples, int_lit(n))
 
 
-# -- N-Triples text: the fast path into pyoxigraph's parsers and bulk loader -------------------------------
+# -- N-Triples text: what pyoxigraph's bulk loader and the exports read -------------------------------
 def iter_ntriples(raw: Iterable[RawTriple]) -> Iterator[str]:
     """Raw triples as N-Triples lines.
 
@@ -628,62 +631,9 @@ def ntriples_stream(graph: KnowledgeGraph, base_iri: str | None = None, *, void:
 
 
 
-# -- N-Triples text straight from the graph: the fast path into Oxigraph's bulk loader and the exports ------------
-# Same triples as iter_raw_triples (a test checks the two are isomorphic, hostile text included), written as text
-# block by block: one f-string per node instead of a tuple, a generator step and a format call per triple. IRIs are
-# minted from controlled ids (quote_id) or vocabulary constants; literals go through nt_escape.
-_NT_SPECIAL = re.compile('[\x00-\x1f"\\\\\ud800-\udfff\ufffe\uffff]')
-
-
-def nt_escape(text: str) -> str:
-    """``text`` cleaned (:func:`clean_text`) and escaped for the inside of an N-Triples string literal.
-
-    After cleaning, only ``\\``, ``"`` and LF need escaping (no CR is left; a tab may stand as it is).
-    """
-    if _NT_SPECIAL.search(text) is None:
-        return text
-    return clean_text(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def _ref(iri: str) -> str:
-    return f"<{iri}>"
-
-
-_A = _ref(_RDF_TYPE)
-_NT_TYPES = {k: tuple(f" {_A} {_ref(c)} .\n" for c in v) for k, v in _TYPES.items()}
-
-
-def _nt_typed(s: str, kind: str) -> str:
-    return "".join(s + tail for tail in _NT_TYPES[kind])
-
-
-class _P:
-    """Predicates (and a few objects) as N-Triples IRI references."""
-
-
-for _name, _value in list(globals().items()):
-    if _name.startswith(("_DCAT_", "_DCTERMS_", "_FABIO_", "_MLKG_", "_NIF_", "_PROV_", "_RDF_", "_RDFS_", "_SDO_",
-                         "_SKOS_", "_VOID_")) and isinstance(_value, str) and _name != "_MLKG__NS":
-        setattr(_P, _name[1:], _ref(_value))
-_STR = ""  # simple literals are xsd:string in RDF 1.1
-_INT = f"^^{_ref(_XSD_INTEGER)}"
-_DEC = f"^^{_ref(_XSD_DECIMAL)}"
-_ANYURI = f"^^{_ref(_XSD_ANYURI)}"
-_GYEAR = f"^^{_ref(_XSD_GYEAR)}"
-
-
-def _nt_lit(value: tuple[str, str]) -> str:
-    """An N-Triples literal of a raw ``(lexical, datatype)`` pair (already cleaned)."""
-    lex = nt_escape(value[0])
-    return f'"{lex}"' if value[1] == _XSD_STRING else f'"{lex}"^^<{value[1]}>'
-
-
 def iter_ntriples_text(graph: KnowledgeGraph, base_iri: str | None = None, *, void: bool = True,
                        canonical: bool = False) -> Iterator[str]:
-    """Stream the triples of ``graph`` as N-Triples text, in blocks of whole lines.
-
-    The triples are those of :func:`iter_raw_triples` (a test checks that the two give isomorphic graphs) in the same
-    canonical order, several times faster since no per-triple Python objects are made.
+    """Stream the triples of ``graph`` (:func:`iter_raw_triples`) as N-Triples lines.
 
     Args:
         graph: the graph to map.
@@ -692,253 +642,7 @@ def iter_ntriples_text(graph: KnowledgeGraph, base_iri: str | None = None, *, vo
         canonical: ``graph`` is already in canonical order (as :func:`kg.graph.io.load_graph` and
             :func:`kg.link.link` return it), so it need not be sorted again.
     """
-    mint = IriMinter(base_iri_of(graph, base_iri))
-    g = graph if canonical else graph.sorted()
-    counts = _Counts()
-    yield from _nt_data(g, mint, counts)
-    if void:
-        yield from iter_ntriples(_void_triples(g, mint, counts))
-
-
-def _nt_data(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterator[str]:
-    P = _P
-    base = mint.base
-    # per-node IRI references are built by plain concatenation: ids are quoted once and cached
-    paper_pre, entity_pre = f"<{base}paper/", f"<{base}entity/"
-    emitted: set[str] = set()  # extractor IRIs described already (shared with the reference mapping of results)
-    xrefs: dict[str, str] = {}  # extractor name -> IRI reference, once described
-    prefs: dict[str, str] = {}  # paper id -> IRI reference
-    n_lines = 0
-
-    def extractor_ref(name: str, out: list[str]) -> str:
-        x = xrefs.get(name)
-        if x is None:
-            iri = mint.extractor(name)
-            x = xrefs[name] = _ref(iri)
-            if iri not in emitted:
-                emitted.add(iri)
-                counts.subjects += 1
-                out.append(f"{x} {_A} {P.MLKG_Extraction} .\n{x} {_A} {P.PROV_Activity} .\n"
-                           f'{x} {P.RDFS_label} "{nt_escape(name)}" .\n')
-                nonlocal n_lines
-                n_lines += 3
-        return x
-
-    def lookup_lines(s: str, names: Iterable[str]) -> tuple[str, int]:
-        keys = sorted({clean_text(n).lower() for n in names} | {""})
-        return "".join(f'{s} {P.MLKG_lookupKey} "{nt_escape(k)}" .\n' for k in keys), len(keys)
-
-    def paper_ref(pid: str) -> str:
-        r = prefs.get(pid)
-        if r is None:
-            r = prefs[pid] = f"{paper_pre}{quote_id(pid)}>"
-        return r
-
-    # -- papers ------------------------------------------------------------------------------------
-    out: list[str] = []
-    for p in g.papers.values():
-        s = paper_ref(p.id)
-        counts.subjects += 1
-        counts.classes["Paper"] = counts.classes.get("Paper", 0) + 1
-        title = nt_escape(p.title or "")
-        keys, nk = lookup_lines(s, (p.id, p.title or ""))
-        out.append(
-            f"{_nt_typed(s, 'Paper')}"
-            f'{s} {P.DCTERMS_identifier} "{nt_escape(p.id)}" .\n'
-            f'{s} {P.RDFS_label} "{title}" .\n'
-            f"{keys}"
-            f'{s} {P.DCTERMS_title} "{title}" .\n'
-        )
-        n = len(_TYPES["Paper"]) + 3 + nk
-        if p.abstract:
-            out.append(f'{s} {P.DCTERMS_abstract} "{nt_escape(p.abstract)}" .\n')
-            n += 1
-        if p.text:
-            out.append(f'{s} {P.MLKG_text} "{nt_escape(p.text)}" .\n')
-            n += 1
-        if p.date:
-            out.append(f"{s} {P.DCTERMS_issued} {_nt_lit(date_literal(p.date))} .\n")
-            n += 1
-        if p.year is not None and 0 <= int(p.year) <= 9999:
-            out.append(f'{s} {P.MLKG_year} "{int(p.year):04d}"{_GYEAR} .\n')
-            n += 1
-        for a in dict.fromkeys(p.authors):
-            out.append(f'{s} {P.MLKG_authorName} "{nt_escape(a)}" .\n')
-            n += 1
-        if p.url:
-            out.append(f'{s} {P.SDO_url} "{nt_escape(p.url)}"{_ANYURI} .\n')
-            n += 1
-        for pred, v in ((P.MLKG_doi, p.doi), (P.FABIO_hasArXivId, p.arxiv_id), (P.MLKG_semanticScholarId, p.s2_id),
-                        (P.MLKG_openAlexId, p.openalex_id)):
-            if v:
-                out.append(f'{s} {pred} "{nt_escape(v)}" .\n')
-                n += 1
-        for c in dict.fromkeys(p.categories):
-            out.append(f'{s} {P.MLKG_category} "{nt_escape(c)}" .\n')
-            n += 1
-        for u in dict.fromkeys(p.links):
-            out.append(f'{s} {P.MLKG_link} "{nt_escape(u)}"{_ANYURI} .\n')
-            n += 1
-        for src in dict.fromkeys(p.sources):
-            out.append(f'{s} {P.MLKG_sourceRecord} "{nt_escape(src)}" .\n')
-            n += 1
-        n_lines += n
-        if len(out) >= 512:
-            yield "".join(out)
-            out = []
-    # -- entities ----------------------------------------------------------------------------------
-    papers = g.papers
-    for e in g.entities.values():
-        if e.type not in CLASSES:
-            log.warning("Entity %r has the unknown type %r; it is left out of the RDF store.", e.id, e.type)
-            continue
-        s = f"{entity_pre}{quote_id(e.id)}>"
-        counts.subjects += 1
-        counts.classes[e.type] = counts.classes.get(e.type, 0) + 1
-        name = clean_text(e.name)
-        keys, nk = lookup_lines(s, (e.id, e.name, *e.aliases))
-        out.append(
-            f"{_nt_typed(s, e.type)}"
-            f'{s} {P.DCTERMS_identifier} "{nt_escape(e.id)}" .\n'
-            f'{s} {P.RDFS_label} "{nt_escape(name)}" .\n'
-            f"{keys}"
-            f'{s} {P.SKOS_prefLabel} "{nt_escape(name)}" .\n'
-            f'{s} {P.MLKG_mentionCount} "{int(e.mentions)}"{_INT} .\n'
-        )
-        n = len(_TYPES[e.type]) + 4 + nk
-        for a in dict.fromkeys(clean_text(a) for a in e.aliases):
-            if a != name:
-                out.append(f'{s} {P.SKOS_altLabel} "{nt_escape(a)}" .\n')
-                n += 1
-        for pid in dict.fromkeys(e.papers):
-            if pid in papers:
-                out.append(f"{paper_ref(pid)} {P.SDO_mentions} {s} .\n")
-                n += 1
-        n_lines += n
-        if len(out) >= 512:
-            yield "".join(out)
-            out = []
-    # -- relations ---------------------------------------------------------------------------------
-    node_refs: dict[str, str | None] = {}
-
-    def node_ref(node_id: str) -> str | None:
-        r = node_refs.get(node_id, 0)
-        if r == 0:
-            iri = _node_iri(g, mint, node_id)
-            r = node_refs[node_id] = None if iri is None else _ref(iri)
-        return r  # type: ignore[return-value]
-
-    def evidence_lines(owner: str, owner_id: str, evidence: Iterable[Any], out: list[str]) -> int:
-        seen: set[str] = set()
-        n = 0
-        for ev in evidence:
-            h = stable_hash(owner_id, ev.paper, ev.field, str(ev.start), str(ev.end), ev.extractor)
-            if h in seen:
-                continue
-            seen.add(h)
-            e = f"<{base}evidence/{h}>"
-            counts.subjects += 1
-            x = extractor_ref(ev.extractor, out)
-            conf = decimal_lexical(ev.confidence)
-            out.append(
-                f"{owner} {P.MLKG_evidence} {e} .\n"
-                f"{e} {_A} {P.MLKG_Evidence} .\n"
-                f"{e} {_A} {P.PROV_Entity} .\n"
-                f"{e} {P.PROV_wasDerivedFrom} {paper_ref(ev.paper)} .\n"
-                f'{e} {P.MLKG_field} "{nt_escape(ev.field)}" .\n'
-                f'{e} {P.NIF_beginIndex} "{int(ev.start)}"{_INT} .\n'
-                f'{e} {P.NIF_endIndex} "{int(ev.end)}"{_INT} .\n'
-                f'{e} {P.NIF_anchorOf} "{nt_escape(ev.sentence)}" .\n'
-                f"{e} {P.PROV_wasGeneratedBy} {x} .\n"
-                + (f'{e} {P.MLKG_confidence} "{conf}"{_DEC} .\n' if conf is not None else "")
-            )
-            n += 9 + (conf is not None)
-        return n
-
-    has_code: set[tuple[str, str]] = set()
-    for r in g.relations.values():
-        pred = RELATION_PREDICATES.get(r.type)
-        src, dst = node_ref(r.source), node_ref(r.target)
-        if pred is None or src is None or dst is None:
-            log.warning(
-                "Relation %r (%s %s -> %s) has an unknown type or endpoint; it is left out of the RDF store.",
-                r.id, r.type, r.source, r.target,
-            )
-            continue
-        pred_s = str(pred)
-        pr = _ref(pred_s)
-        if r.type == "HAS_CODE":
-            has_code.add((r.source, r.target))
-        counts.links[pred_s] = counts.links.get(pred_s, 0) + 1
-        st = f"<{base}statement/{quote_id(r.id)}>"
-        counts.subjects += 1
-        conf = decimal_lexical(r.confidence)
-        out.append(
-            f"{src} {pr} {dst} .\n"
-            f"{st} {_A} {P.MLKG_Statement} .\n"
-            f"{st} {_A} {P.RDF_Statement} .\n"
-            f"{st} {_A} {P.PROV_Entity} .\n"
-            f'{st} {P.DCTERMS_identifier} "{nt_escape(r.id)}" .\n'
-            f"{st} {P.RDF_subject} {src} .\n"
-            f"{st} {P.RDF_predicate} {pr} .\n"
-            f"{st} {P.RDF_object} {dst} .\n"
-            f'{st} {P.MLKG_relationType} "{nt_escape(r.type)}" .\n'
-            + (f'{st} {P.MLKG_confidence} "{conf}"{_DEC} .\n' if conf is not None else "")
-            + f'{st} {P.MLKG_support} "{int(r.support)}"{_INT} .\n'
-        )
-        n = 10 + (conf is not None)
-        for pid in sorted({ev.paper for ev in r.evidence}):
-            out.append(f"{st} {P.PROV_wasDerivedFrom} {paper_ref(pid)} .\n")
-            n += 1
-        n += evidence_lines(st, r.id, r.evidence, out)
-        n_lines += n
-        if len(out) >= 512:
-            yield "".join(out)
-            out = []
-    # -- results and repositories: few per paper; the reference mapping's tuples are cheap enough here ---------
-    yield "".join(out)
-    out = []
-    raw = _result_repo_triples(g, mint, counts, has_code, emitted)
-    while True:
-        lines = list(iter_ntriples(itertools.islice(raw, 4096)))
-        if not lines:
-            break
-        n_lines += len(lines)
-        yield "".join(lines)
-    # -- mentions ----------------------------------------------------------------------------------
-    seen: set[str] = set()
-    entities = g.entities
-    for m in g.mentions:
-        h = stable_hash(m.paper, m.field, str(m.start), str(m.end), m.type, m.source)
-        if h in seen:
-            continue
-        seen.add(h)
-        s = f"<{base}mention/{h}>"
-        counts.subjects += 1
-        x = xrefs.get(m.source) or extractor_ref(m.source, out)
-        conf = decimal_lexical(m.confidence)
-        ent = m.entity if m.entity and m.entity in entities else None
-        out.append(
-            f"{s} {_A} {P.MLKG_Mention} .\n"
-            f"{s} {_A} {P.NIF_Phrase} .\n"
-            f"{s} {P.MLKG_paper} {paper_ref(m.paper)} .\n"
-            f'{s} {P.MLKG_field} "{nt_escape(m.field)}" .\n'
-            f'{s} {P.NIF_beginIndex} "{int(m.start)}"{_INT} .\n'
-            f'{s} {P.NIF_endIndex} "{int(m.end)}"{_INT} .\n'
-            f'{s} {P.NIF_anchorOf} "{nt_escape(m.text)}" .\n'
-            f'{s} {P.MLKG_mentionType} "{nt_escape(m.type)}" .\n'
-            f'{s} {P.MLKG_sentenceBeginIndex} "{int(m.sent_start)}"{_INT} .\n'
-            f'{s} {P.MLKG_sentenceEndIndex} "{int(m.sent_end)}"{_INT} .\n'
-            f"{s} {P.PROV_wasGeneratedBy} {x} .\n"
-            + (f'{s} {P.MLKG_confidence} "{conf}"{_DEC} .\n' if conf is not None else "")
-            + (f"{s} {P.MLKG_denotes} {entity_pre}{quote_id(ent)}> .\n" if ent is not None else "")
-        )
-        n_lines += 11 + (conf is not None) + (ent is not None)
-        if len(out) >= 512:
-            yield "".join(out)
-            out = []
-    yield "".join(out)
-    counts.triples = n_lines
+    return iter_ntriples(iter_raw_triples(graph, base_iri, void=void, canonical=canonical))
 
 
 # -- engine adapters ---------------------------------------------------------------------------------

@@ -56,10 +56,11 @@ def write_store(graph: KnowledgeGraph, build_dir: str | os.PathLike[str], base_i
         raise StoreError(f"Cannot create the SPARQL store under {build_dir}: {exc}. Check that it is writable.") from exc
     try:
         store = Store(str(tmp / "store"))
-        # N-Triples text written block by block and parsed in Rust; the loader's own cost (about 8 us a triple,
-        # half of it RocksDB) dominates. lenient skips re-validating IRIs and literals: every IRI is minted from a
+        # N-Triples text streamed and parsed in Rust; the loader's own cost (about 8 us a triple, half of it
+        # RocksDB) dominates. lenient skips re-validating IRIs and literals: every IRI is minted from a
         # percent-encoded id or a vocabulary constant and every literal is escaped and typed by the mapping itself
-        # (tests/test_rdf_mapping.py checks the store against the reference mapping, hostile text included).
+        # (tests/test_rdf_mapping.py checks the text and the store against the mapping's rdflib terms, hostile
+        # text included).
         store.bulk_load(ntriples_stream(graph, base_iri), RdfFormat.N_TRIPLES, lenient=True)
         store.flush()
         n = len(store)
