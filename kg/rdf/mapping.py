@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import itertools
 import logging
 import math
 import re

@@ -170,7 +170,7 @@ _INTEGER = re.compile(r"\s*([0-9]+)")
 
 def _page_value(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():  # not "²", which int() refuses
             return int(value.strip())
         raise QueryError(f"The parameter {name!r} must be a non-negative integer, got {value!r}.")
     if value < 0:
