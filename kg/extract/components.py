@@ -14,7 +14,6 @@ abstract are processed as one text (the title-prefix rule needs it).
 from __future__ import annotations
 
 import bisect
-import hashlib
 import json
 import re
 from collections import Counter, defaultdict
@@ -32,9 +31,8 @@ from kg.extract.abbreviations import find_abbreviations
 from kg.extract.context_typing import ContextTyper, coordinated_runs, is_named_candidate
 from kg.extract.names import is_acronym, is_generic, word_is_named
 
-#: bump when rule behaviour changes without a code change elsewhere (keys the extraction cache with the code hash);
-#: the context-typing module's source is part of it (pipeline.py hashes this module, not that one)
-RULES_VERSION = "2-" + hashlib.sha1(Path(__file__).with_name("context_typing.py").read_bytes()).hexdigest()[:12]
+#: bump when rule behaviour changes without a code change (keys the extraction cache with the code hash)
+RULES_VERSION = "2"
 
 SOURCE_CONFIDENCE = {
     "ner": 0.8,
