@@ -7,7 +7,7 @@ import pytest
 import spacy
 from test_link_helpers import corpus, paper
 
-from kg.extract.components import _metric_for_value, _respectively, _unit_metrics
+from kg.extract.result_sentences import _metric_for_value, _respectively, _unit_metrics
 from kg.extract.document import ResultCandidate
 from kg.link import link
 from kg.link.results import is_condition, is_delta, is_not_score, is_starting_value, is_table_like
@@ -411,7 +411,7 @@ def test_the_subject_owns_values_stated_with_several_instruments():
 
 
 def test_latex_percent_signs_stay_with_their_value():
-    from kg.extract.components import _NUMBER
+    from kg.extract.result_sentences import _NUMBER
 
     assert [m.group(0) for m in _NUMBER.finditer(r"such as 83.8 \% top-1 accuracy and 49.9\% mIoU")] == [r"83.8 \%", r"49.9\%"]
 
@@ -475,7 +475,7 @@ def test_a_list_of_changes_continues_after_or_over():
     ],
 )
 def test_numbers_are_read_whole_and_units_end_at_a_word_boundary(text, values):
-    from kg.extract.components import _NUMBER
+    from kg.extract.result_sentences import _NUMBER
 
     assert [m.group(0) for m in _NUMBER.finditer(text)] == values
 

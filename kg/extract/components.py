@@ -7,29 +7,39 @@ Order in the shipped pipeline::
 
 Every component reads and writes ``doc.ents`` (labels Model, Dataset, Method, Metric, Task) and keeps the
 producing component of each entity in ``doc.user_data["kg_sources"]`` (``(start_char, end_char) -> source``).
-A doc may carry ``doc.user_data["kg_title_end"]``: the character offset where the title ends when title and
+The results and links components are in ``result_sentences.py`` and ``links.py``, the span helpers they all share in
+``spans.py``. A doc may carry ``doc.user_data["kg_title_end"]``: the character offset where the title ends when title and
 abstract are processed as one text (the title-prefix rule needs it).
 """
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Iterable
 
 import numpy
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from kg.extract.abbreviations import find_abbreviations
 from kg.extract.context_typing import ContextTyper, coordinated_runs, is_named_candidate
 from kg.extract.names import is_acronym, is_generic, word_is_named
+from kg.extract.spans import (
+    add_ents,
+    doc_text,
+    ent_sources,
+    make_span,
+    relabel,
+    sent_start_chars,
+    set_ents,
+)
+# the last two components live in their own modules; importing them here registers their factories
+from kg.extract import result_sentences as _result_sentences  # noqa: E402,F401
+from kg.extract.links import find_links  # noqa: E402
 
 #: bump when rule behaviour changes without a code change (keys the extraction cache with the code hash)
 RULES_VERSION = "2"
@@ -45,103 +55,6 @@ SOURCE_CONFIDENCE = {
     "abbreviation": 0.85,
     "consistency": 0.75,
 }
-
-
-# ----------------------------------------------------------------------------------------------- helpers
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, cached: spaCy rebuilds the string from every token on each access."""
-    t = doc.user_data.get("kg_text")
-    if t is None:
-        t = doc.text
-        doc.user_data["kg_text"] = t
-    return t
-
-
-def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
-    """Token spans ``(start, end)`` of the sentences, cached by ``kg_sentencizer`` (``doc.sents`` rescans the
-    whole doc on every call, which made sentence lookups quadratic)."""
-    cached = doc.user_data.get("kg_sents")
-    if cached is None:
-        if doc.has_annotation("SENT_START"):
-            cached = [(s.start, s.end) for s in doc.sents]
-        else:
-            cached = [(0, len(doc))] if len(doc) else []
-        doc.user_data["kg_sents"] = cached
-    return cached
-
-
-def _sent_start_chars(doc: Doc) -> set[int]:
-    return {doc[s].idx for s, _e in sentence_spans(doc)}
-
-
-def _sources(doc: Doc) -> dict:
-    return doc.user_data.setdefault("kg_sources", {})
-
-
-def _set_ents(doc: Doc, spans: Iterable[Span], sources: dict | None = None) -> None:
-    """Assign non-overlapping ``spans`` as ``doc.ents`` and prune the source map accordingly."""
-    spans = filter_spans(list(spans))
-    doc.ents = spans
-    src = _sources(doc)
-    if sources:
-        src.update(sources)
-    keep = {(s.start_char, s.end_char) for s in spans}  # not doc.ents: each read rescans the doc
-    for k in list(src):
-        if k not in keep:
-            del src[k]
-    for k in keep:
-        src.setdefault(k, "ner")
-
-
-def _span(doc: Doc, start: int, end: int, label: str) -> Span | None:
-    """A token-aligned span for characters ``start:end``, or None when the tokens do not line up."""
-    sp = doc.char_span(start, end, label=label, alignment_mode="strict")
-    if sp is None:
-        sp = doc.char_span(start, end, label=label, alignment_mode="contract")
-        if sp is None or not sp.text.strip() or sp.end_char - sp.start_char < (end - start) * 0.6:
-            return None
-    return sp
-
-
-def _add(doc: Doc, new: list[tuple[Span, str]], override: bool) -> None:
-    """Add ``(span, source)`` pairs; ``override`` removes overlapping existing entities, else they win."""
-    if not new:
-        return
-    src = _sources(doc)
-    owner: dict[int, Span] = {}  # token index -> entity covering it
-    current = list(doc.ents)
-    for e in current:
-        for i in range(e.start, e.end):
-            owner[i] = e
-    removed: set[tuple[int, int]] = set()
-    added: dict = {}
-    kept: list[Span] = []
-    for sp, source in new:
-        hits = {(owner[i].start, owner[i].end): owner[i] for i in range(sp.start, sp.end) if i in owner}
-        if hits and not override:
-            continue
-        for e in hits.values():
-            removed.add((e.start, e.end))
-            for i in range(e.start, e.end):
-                owner.pop(i, None)
-        for i in range(sp.start, sp.end):
-            owner[i] = sp
-        kept.append(sp)
-        added[(sp.start_char, sp.end_char)] = source
-    live = {id(v) for v in owner.values()}
-    ents = [e for e in current if id(e) in live] + [sp for sp in kept if id(sp) in live]
-    src.update(added)
-    _set_ents(doc, ents)
-
-
-def _relabel(doc: Doc, changes: dict[tuple[int, int], str]) -> None:
-    if not changes:
-        return
-    ents = []
-    for e in doc.ents:
-        lab = changes.get((e.start, e.end))
-        ents.append(Span(doc, e.start, e.end, label=lab) if lab and lab != e.label_ else e)
-    _set_ents(doc, ents)
 
 
 # ------------------------------------------------------------------------------------------ sentencizer
@@ -311,11 +224,11 @@ class RuleRecognizer:
         text = doc_text(doc)
         strong: list[tuple[Span, str]] = []
         weak: list[tuple[Span, str]] = []
-        sent_starts = _sent_start_chars(doc)
+        sent_starts = sent_start_chars(doc)
 
         # metrics by name
         for m in _METRIC_RE.finditer(text):
-            sp = _span(doc, m.start(), m.end(), "Metric")
+            sp = make_span(doc, m.start(), m.end(), "Metric")
             if sp is not None:
                 weak.append((sp, "rule:metric"))
         # "the X dataset / benchmark / corpus" (and "X and Y datasets")
@@ -324,12 +237,12 @@ class RuleRecognizer:
             for sp in self._names_before(doc, left, m.start(), sent_starts):
                 strong.append((sp, "rule:dataset_pattern"))
         for m in _DATASET_SHAPE.finditer(text):
-            sp = _span(doc, m.start(), m.end(), "Dataset")
+            sp = make_span(doc, m.start(), m.end(), "Dataset")
             if sp is not None:
                 weak.append((sp, "rule:dataset_pattern"))
         # "X-NNN" / "X v2" / "X 7B" variants
         for m in _VARIANT.finditer(text):
-            sp = _span(doc, m.start(), m.end(), "Model")
+            sp = make_span(doc, m.start(), m.end(), "Model")
             if sp is not None and word_is_named(m.group(0).replace(" ", "")):
                 weak.append((sp, "rule:variant"))
         # "named X", "we introduce X"
@@ -338,7 +251,7 @@ class RuleRecognizer:
             if (word_is_named(w) or is_acronym(w)) and w not in _STOP_CAPS:
                 after = text[m.end(1) : m.end(1) + 80]
                 label = "Dataset" if _APPOSITIVE_DATASET.match(after) else "Model"
-                sp = _span(doc, m.start(1), m.end(1), label)
+                sp = make_span(doc, m.start(1), m.end(1), label)
                 if sp is not None:
                     weak.append((sp, "rule:named"))
         # title prefix "SVTRv2: ..."
@@ -353,7 +266,7 @@ class RuleRecognizer:
                 ):
                     rest = text[tm.end(1) : title_end]
                     label = "Dataset" if _DATASET_WORDS.search(rest) else "Model"
-                    sp = _span(doc, tm.start(1), tm.end(1), label)
+                    sp = make_span(doc, tm.start(1), tm.end(1), label)
                     if sp is not None:
                         strong.append((sp, "rule:title_prefix"))
         # gazetteers (learned from the training split)
@@ -379,22 +292,22 @@ class RuleRecognizer:
                     label = "Model"
                 else:
                     continue
-                sp = _span(doc, m.start(), m.end(), label)
+                sp = make_span(doc, m.start(), m.end(), label)
                 if sp is not None:
                     weakest.append((sp, "rule:named"))
 
-        _add(doc, strong, override=True)
+        add_ents(doc, strong, override=True)
         # weak rules: fill gaps; a metric/dataset rule may also retype an NER entity with exactly its span
-        relabel = {}
+        retype = {}
         ent_index = {(e.start, e.end): e for e in doc.ents}
         for sp, source in weak:
             e = ent_index.get((sp.start, sp.end))
             if e is not None and e.label_ != sp.label_ and sp.label_ in ("Dataset", "Metric") and e.label_ != "Model":
-                relabel[(sp.start, sp.end)] = sp.label_
-                _sources(doc)[(sp.start_char, sp.end_char)] = source
-        _relabel(doc, relabel)
-        _add(doc, sorted(weak, key=lambda x: -(x[0].end - x[0].start)), override=False)
-        _add(doc, weakest, override=False)
+                retype[(sp.start, sp.end)] = sp.label_
+                ent_sources(doc)[(sp.start_char, sp.end_char)] = source
+        relabel(doc, retype)
+        add_ents(doc, sorted(weak, key=lambda x: -(x[0].end - x[0].start)), override=False)
+        add_ents(doc, weakest, override=False)
         return doc
 
     def _names_before(self, doc: Doc, left: str, end: int, sent_starts: set) -> list[Span]:
@@ -420,7 +333,7 @@ class RuleRecognizer:
                 break
             s = base + m.start() + keep[0].start()
             e = base + m.start() + keep[-1].end()
-            sp = _span(doc, s, e, "Dataset")
+            sp = make_span(doc, s, e, "Dataset")
             if sp is not None:
                 out.append(sp)
             pos = m.start() + keep[0].start()
@@ -451,30 +364,30 @@ def make_abbreviations(nlp: Language, name: str, propagate: bool):
         for e in doc.ents:
             by_char[(e.start_char, e.end_char)] = e
         new = []
-        relabel = {}
+        retype = {}
         for p in pairs:
             short = by_char.get((p.short_start, p.short_end))
             long = _ent_ending_at(doc, p.long_start, p.long_end)
             if long is not None and short is None:
-                sp = _span(doc, p.short_start, p.short_end, long.label_)
+                sp = make_span(doc, p.short_start, p.short_end, long.label_)
                 if sp is not None:
                     new.append((sp, "abbreviation"))
             elif long is not None and short is not None and short.label_ != long.label_:
                 if not (short.label_ == "Model" or long.label_ in ("Method", "Model") and short.label_ in ("Method", "Model")):
-                    relabel[(short.start, short.end)] = long.label_
+                    retype[(short.start, short.end)] = long.label_
             elif long is None and short is None:
                 sf = text[p.short_start : p.short_end]
                 lf = text[p.long_start : p.long_end]
                 if _named_short_form(sf, lf):
-                    sp = _span(doc, p.short_start, p.short_end, "Model")
+                    sp = make_span(doc, p.short_start, p.short_end, "Model")
                     if sp is not None:
                         new.append((sp, "abbreviation"))
             elif long is None and short is not None:
-                sp = _span(doc, p.long_start, p.long_end, "Method" if short.label_ == "Model" else short.label_)
+                sp = make_span(doc, p.long_start, p.long_end, "Method" if short.label_ == "Model" else short.label_)
                 if sp is not None:
                     new.append((sp, "abbreviation"))
-        _relabel(doc, relabel)
-        _add(doc, new, override=False)
+        relabel(doc, retype)
+        add_ents(doc, new, override=False)
         return doc
 
     return detect
@@ -551,8 +464,8 @@ class Typer:
         abbrevs = doc.user_data.get("kg_abbrevs", [])
         text = doc_text(doc)
         long_of = {text[s:e]: text[ls:le] for s, e, ls, le in abbrevs}
-        sent_starts = _sent_start_chars(doc)
-        src = _sources(doc)
+        sent_starts = sent_start_chars(doc)
+        src = ent_sources(doc)
         url_chars = set()
         for a, b in find_links(text):
             url_chars.update(range(a, b))
@@ -587,7 +500,7 @@ class Typer:
             ents = self._model_or_dataset(
                 doc, text, ents, src, abbrevs, lambda t: _is_named_model(t, long_of, generic_acr, known_models)
             )
-        _set_ents(doc, ents)
+        set_ents(doc, ents)
         return doc
 
     def _model_or_dataset(self, doc: Doc, text: str, ents: list[Span], src: dict, abbrevs: list, model_like) -> list[Span]:
@@ -810,7 +723,7 @@ def _trim(e: Span) -> Span | None:
     if (start, end) == (e.start, e.end):
         return e
     sp = Span(doc, start, end, label=e.label_)
-    src = _sources(doc)
+    src = ent_sources(doc)
     src[(sp.start_char, sp.end_char)] = src.get((e.start_char, e.end_char), "ner")
     return sp
 
@@ -898,15 +811,15 @@ def make_consistency(nlp: Language, name: str, min_length: int):
             return doc
         text = doc_text(doc)
         votes: dict[str, Counter] = defaultdict(Counter)
-        src = _sources(doc)
+        src = ent_sources(doc)
         surface = [text[e.start_char : e.end_char] for e in ents]
         for e, t in zip(ents, surface):
             # a rule's reading (title prefix, "named X", a variant) outweighs the statistical model's
             weight = 3 if src.get((e.start_char, e.end_char), "ner").startswith("rule:") else 1
             votes[t][e.label_] += weight
         best = {t: c.most_common(1)[0][0] for t, c in votes.items()}
-        relabel = {(e.start, e.end): best[t] for e, t in zip(ents, surface) if best[t] != e.label_}
-        _relabel(doc, relabel)
+        retype = {(e.start, e.end): best[t] for e, t in zip(ents, surface) if best[t] != e.label_}
+        relabel(doc, retype)
         forms = [t for t in best if len(t) >= min_length and (not t.islower() or " " in t) and not is_generic(t)]
         if not forms:
             return doc
@@ -921,238 +834,7 @@ def make_consistency(nlp: Language, name: str, min_length: int):
             sp = doc.char_span(s, e, label=best[f], alignment_mode="strict")
             if sp is not None:
                 new.append((sp, "consistency"))
-        _add(doc, new, override=False)
+        add_ents(doc, new, override=False)
         return doc
 
     return harmonise
-
-
-# -------------------------------------------------------------------------------------------- results
-_NUMBER = re.compile(
-    r"(?<![\w.\-/])(?:[+\-±]?\d+(?:[.,]\d+)?)(?![\d])(?:\s?\\?%|\s?(?:pp|points?|dB|ms|s|x|×|FPS|fps|BLEU|FID)(?![A-Za-z]))?(?![\w.]\d)"
-)
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
-#: metric names written as the unit of a score ("1.27 bits/char", "28.4 BLEU", "3.2 bpc"), which the statistical
-#: model rarely tags: a rule beats statistics here. Group 1 is the metric.
-_UNIT_METRIC = re.compile(
-    r"(?<![\w.])[+\-]?\d+(?:\.\d+)?\s?%?\s?"
-    r"(bits?\s?(?:/|per\s)\s?(?:char(?:acter)?|byte|dim(?:ension)?|word)s?|bpc|bpb|BPC|BPB|BLEU|METEOR|CIDEr|PPL|"
-    r"perplexity|mAP|AP(?:50|75)?|F1|WER|CER|PER|FID|EER|mIoU|MRR|nDCG|NDCG)(?![\w/])"
-)
-_RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
-#: the scores a metric can take, to choose between metrics written as alternatives ("bpc/perplexity"):
-#: (pattern over the metric's surface, lowest, highest). A byte holds 8 bits, a perplexity is at least 1, the
-#: rest are shares (written as 0-1 or as a percentage).
-_METRIC_RANGES = (
-    (re.compile(r"(?<![\w])(?:bits?|nats?|bp[cbd])(?![\w])", re.I), 0.0, 8.0),
-    (re.compile(r"perplexit|(?<![\w])ppl(?![\w])", re.I), 1.0, float("inf")),
-    (re.compile(r"accurac|precision|recall|(?<![\w])(?:f1|f-?score|m?AP\d*|m?IoU|EM|BLEU|ROUGE[\w\-]*|METEOR|[WCP]ER)(?![\w])"
-                r"|error rate|intersection.over.union", re.I), 0.0, 100.0),
-)
-#: what joins metrics written as alternatives for one list of scores: "bpc/perplexity", "BLEU / METEOR"
-_ALTERNATIVE_GAP = re.compile(r"\s?/\s?")
-
-
-def _metric_range(surface: str) -> tuple[float, float] | None:
-    for pattern, lo, hi in _METRIC_RANGES:
-        if pattern.search(surface):
-            return lo, hi
-    return None
-
-
-def _metric_for_value(metric: Span, metrics: list[Span], text: str, value: float | None) -> Span:
-    """Of metrics written as alternatives ("bpc/perplexity from 1.06 to 0.99 on enwiki8, ..., from 20.5 to 18.3 on
-    WikiText-103"), the one a value can be a score of: the narrowest range holding it (bits per character are at
-    most 8, a perplexity is at least 1). ``metric`` (the nearest) when it is not one of such alternatives or the
-    ranges do not decide."""
-    if value is None:
-        return metric
-    ms = sorted(metrics, key=lambda e: e.start_char)
-    i = j = ms.index(metric)
-    while i > 0 and _ALTERNATIVE_GAP.fullmatch(text[ms[i - 1].end_char : ms[i].start_char]):
-        i -= 1
-    while j + 1 < len(ms) and _ALTERNATIVE_GAP.fullmatch(text[ms[j].end_char : ms[j + 1].start_char]):
-        j += 1
-    if i == j:
-        return metric
-    fits = []
-    for m in ms[i : j + 1]:
-        r = _metric_range(text[m.start_char : m.end_char])
-        if r is not None and r[0] <= abs(value) <= r[1]:
-            fits.append((r[1] - r[0], m.start_char, m))
-    fits.sort(key=lambda x: x[:2])
-    if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
-        return metric
-    return fits[0][2]
-
-
-def _unit_metrics(doc: Doc) -> None:
-    """Tag metric names written as the unit of a number ("1.27 bits/char") as Metric where nothing else is tagged."""
-    text = doc_text(doc)
-    new = []
-    for m in _UNIT_METRIC.finditer(text):
-        sp = _span(doc, m.start(1), m.end(1), "Metric")
-        if sp is not None:
-            new.append((sp, "results"))
-    _add(doc, new, override=False)
-
-
-def _respectively(rows: list[dict], s_ents: list[Span], text: str) -> None:
-    """"41.2, 35.1 and 20.3 mAP on COCO, VOC and LVIS, respectively": the i-th value of a list goes with the i-th
-    dataset (those after the list when their number matches, else those before it), for every list of the sentence
-    ("78.2% and 45.6% accuracy, respectively, compared with 70.1% and 38.2% for X")."""
-    datasets = sorted((e for e in s_ents if e.label_ == "Dataset"), key=lambda e: e.start_char)
-    for run in _value_lists(rows, text):
-        if len(run) < 2:
-            continue
-        first, last = run[0]["value_span"][0], run[-1]["value_span"][1]
-        for cands in ([e for e in datasets if e.start_char >= last], [e for e in datasets if e.end_char <= first]):
-            if len(cands) == len(run):
-                for r, d in zip(run, cands):
-                    r["dataset"] = d
-                break
-
-
-_LIST_GAP = re.compile(r"[\s,;/]*(?:and|or)?[\s,;/]*", re.I)
-
-
-def _value_lists(rows: list[dict], text: str) -> list[list[dict]]:
-    """The runs of values written as lists ("41.2, 35.1 and 20.3", "41.2 / 35.1 / 20.3"), each value maybe
-    followed by the same metric name; a value on its own is a run of one."""
-    runs: list[list[dict]] = []
-    cur: list[dict] = []
-    for r in rows:
-        if cur:
-            gap = text[cur[-1]["value_span"][1] : r["value_span"][0]]
-            metric = cur[-1]["metric"]
-            gap = gap.replace(metric.text, "", 1) if metric is not None else gap
-            if not _LIST_GAP.fullmatch(gap):
-                runs.append(cur)
-                cur = []
-        cur.append(r)
-    if cur:
-        runs.append(cur)
-    return runs
-
-
-def _value_list(rows: list[dict], text: str) -> list[dict]:
-    """The longest run of values written as a list (the first of the longest)."""
-    return max(_value_lists(rows, text), key=len, default=[])
-
-
-@Language.factory("kg_results", default_config={"max_distance": 120})
-def make_results(nlp: Language, name: str, max_distance: int):
-    """Numeric result candidates: value + nearest metric + dataset + model/method + task of the same sentence."""
-
-    def find(doc: Doc) -> Doc:
-        out = []
-        _unit_metrics(doc)
-        spans = sentence_spans(doc)
-        starts = [a for a, _b in spans]
-        by_sent: dict[int, list[Span]] = defaultdict(list)
-        for e in doc.ents:
-            by_sent[starts[bisect.bisect_right(starts, e.start) - 1]].append(e)
-        for a, b in spans:
-            sent = doc[a:b]
-            s_ents = [e for e in by_sent.get(a, []) if e.end <= b]
-            metrics = [e for e in s_ents if e.label_ == "Metric"]
-            if not metrics:
-                continue
-            stext = sent.text
-            rows: list[dict] = []
-            for m in _NUMBER.finditer(stext):
-                vs, ve = sent.start_char + m.start(), sent.start_char + m.end()
-                raw = m.group(0)
-                if any(e.start_char <= vs < e.end_char for e in s_ents):
-                    continue
-                if _YEAR.match(raw) or (raw.isdigit() and len(raw) == 1 and "%" not in raw):
-                    continue
-                if raw.startswith("±"):  # a spread ("71.8 ± 0.3"), not a score
-                    continue
-                metric = min(metrics, key=lambda e: _dist(e, vs, ve))
-                if _dist(metric, vs, ve) > max_distance:
-                    continue
-                dataset = _nearest(s_ents, "Dataset", vs, ve, after_bias=True)
-                model = _nearest(s_ents, "Model", vs, ve) or _nearest(s_ents, "Method", vs, ve)
-                task = _nearest(s_ents, "Task", vs, ve)
-                num = re.search(r"[+\-±]?\d+(?:[.,]\d+)?", raw).group(0)
-                try:
-                    value = float(num.replace(",", ".").replace("±", ""))
-                except ValueError:  # pragma: no cover - the regex guarantees a number
-                    value = None
-                metric = _metric_for_value(metric, metrics, doc_text(doc), value)
-                unit = "%" if "%" in raw else None
-                vt = raw.strip()
-                rows.append(
-                    {
-                        "sent": (sent.start_char, sent.end_char),
-                        "value": value,
-                        "value_text": vt,
-                        "unit": unit,
-                        "value_span": (vs, vs + len(vt)),
-                        "metric": metric,
-                        "dataset": dataset,
-                        "method": model,
-                        "task": task,
-                    }
-                )
-            if _RESPECTIVELY.search(stext):
-                _respectively(rows, s_ents, doc_text(doc))
-            out.extend(rows)
-        doc.user_data["kg_results"] = [
-            {
-                **{k: v for k, v in r.items() if k not in ("metric", "dataset", "method", "task")},
-                "roles": {
-                    role: (r[role].start_char, r[role].end_char)
-                    for role in ("metric", "dataset", "method", "task")
-                    if r[role] is not None
-                },
-            }
-            for r in out
-        ]
-        return doc
-
-    return find
-
-
-def _dist(e: Span, s: int, t: int) -> int:
-    return max(0, e.start_char - t, s - e.end_char)
-
-
-def _nearest(ents: list[Span], label: str, s: int, t: int, after_bias: bool = False) -> Span | None:
-    cands = [e for e in ents if e.label_ == label]
-    if not cands:
-        return None
-    return min(cands, key=lambda e: _dist(e, s, t) * (0.5 if after_bias and e.start_char >= t else 1.0))
-
-
-# ---------------------------------------------------------------------------------------------- links
-_URL = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"'`{}|\\^]+|(?<![\w./])(?:github\.com|huggingface\.co|gitlab\.com)/[^\s<>\"'`{}|\\^]+",
-    re.I,
-)
-
-
-def find_links(text: str) -> list[tuple[int, int]]:
-    """Character spans of URLs in ``text`` (trailing punctuation and unbalanced brackets excluded)."""
-    out = []
-    for m in _URL.finditer(text):
-        s, e = m.start(), m.end()
-        url = text[s:e]
-        while url and (url[-1] in ".,;:!?'\"" or (url[-1] == ")" and url.count(")") > url.count("("))
-                       or (url[-1] == "]" and url.count("]") > url.count("["))):
-            url = url[:-1]
-        if len(url) > 10:
-            out.append((s, s + len(url)))
-    return out
-
-
-@Language.factory("kg_links", default_config={})
-def make_links(nlp: Language, name: str):
-    """URLs (code, data, project pages) into ``doc.user_data["kg_links"]``."""
-
-    def links(doc: Doc) -> Doc:
-        doc.user_data["kg_links"] = find_links(doc_text(doc))
-        return doc
-
-    return links

@@ -23,7 +23,9 @@ from spacy.tokens import Doc
 
 from kg.extract import components as _components  # registers the factories
 from kg.extract import tokenizer as _tokenizer  # noqa: F401  (registers the tokenizer)
-from kg.extract.components import SOURCE_CONFIDENCE, find_links, sentence_spans
+from kg.extract.components import SOURCE_CONFIDENCE
+from kg.extract.spans import sentence_spans
+from kg.extract.links import find_links
 from kg.extract.document import Abbreviation, PaperExtraction, ResultCandidate
 from kg.extract.textnorm import normalize
 from kg.graph.model import Mention, Paper
