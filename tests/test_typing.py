@@ -140,3 +140,13 @@ def test_pipeline_without_learned_typer_still_runs(tmp_path, nlp):
     fresh.to_disk(tmp_path / "saved")
     again = type(typing)(nlp, "kg_typing", drop_generic=True).from_disk(tmp_path / "saved")
     assert not again.context.trained
+
+
+def test_dataset_cue_is_part_of_the_span_except_test_set(nlp):
+    """SciREX/SciERC annotate "the X dataset" whole (only the last name of "X and Y datasets" carries the head)."""
+    got = _types(nlp, "We evaluate on the Quarvel-10 and Quarvel-100 datasets, the ZimbleText corpus and the "
+                      "Plonkset test set.")
+    assert got.get("Quarvel-100 datasets") == {"Dataset"} and got.get("Quarvel-10") == {"Dataset"}, got
+    assert got.get("ZimbleText corpus") == {"Dataset"}, got
+    assert "Quarvel-100" not in got and "ZimbleText" not in got, got
+    assert got.get("Plonkset") == {"Dataset"} and "Plonkset test set" not in got, got
