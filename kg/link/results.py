@@ -121,11 +121,22 @@ def results_system(ctx: PaperContext, entities: dict[str, Entity], proposed: lis
         if (
             m.field == "title" and m.entity and m.start == lead and entities[m.entity].type in ("Model", "Method")
             and not is_generic(m.text) and _TITLE_SYSTEM_NEXT.match(title, m.end)
-            and (entities[m.entity].type == "Model" or any(o.entity == m.entity and o.field != "title" for o in ctx.mentions))
+            and (entities[m.entity].type == "Model" or any(
+                o.entity == m.entity and o.field != "title" and not _copies_title(ctx, o, title) for o in ctx.mentions
+            ))
         ):
             return m.entity
     ours = [p for p in proposed if entities[p].type in ("Model", "Method")]
     return ours[0] if ours else we_use_system(ctx, entities)
+
+
+def _copies_title(ctx: PaperContext, m: Mention, title: str) -> bool:
+    """Whether a mention opens a copy of the whole title (the paper citing itself in a copyright notice: "... C. Doe,
+    'Greedy search for face features,' in Proc. ICASSP"): no sign that the abstract itself names the system."""
+    words = title.split()
+    return len(words) > 2 and " ".join(ctx.texts.get(m.field, "")[m.start : m.start + 2 * len(title)].split()).casefold().startswith(
+        " ".join(words).casefold()
+    )
 
 
 #: "we search for a subset of features using sequential forward selection": the instrument of what "we" do
@@ -145,6 +156,15 @@ def we_use_system(ctx: PaperContext, entities: dict[str, Entity]) -> str | None:
     return None
 
 
+#: "delivered 88.7% accuracy without using any appearance-based features": what the result does without
+_WITHOUT_CUE = re.compile(r"(?:\bwithout|\bw/o)\s+(?:(?:using|any|the|a|an|applying|extra|additional)\s+){0,2}$", re.I)
+#: "our model achieves", "we obtain", "the proposed method reaches": our system as the subject of a clause
+_OURS_SUBJECT_BETWEEN = re.compile(
+    r"\b(?:we|our\s+(?:[\w\-]+\s+){0,2}?(?:model|method|approach|system|framework|network|technique|architecture)s?"
+    r"|the\s+proposed\s+(?:[\w\-]+\s+){0,2}?(?:model|method|approach|system|framework|network|technique|architecture)s?)"
+    r"\s*,?\s+(?:[\w\-]+\s+)?(?:achiev\w*|obtain\w*|reach\w*|attain\w*|yield\w*|get|gets|deliver\w*|scor\w*|report\w*)\b",
+    re.I,
+)
 _INSTRUMENT_BEFORE = re.compile(
     r"\b(?:with|using|utiliz\w*|utilis\w*|leverag\w*|based\s+on|built\s+(?:on|upon))\s+(?:a\s+|an\s+|the\s+)?(?:[\w\-]+\s+){0,2}$", re.I
 )
@@ -172,7 +192,11 @@ def _baseline_or_generic(ctx: PaperContext, rc: ResultCandidate, surface: str | 
         ms = text.find(surface, rc.sent_start, rc.sent_end or None)
         if ms < 0:
             return False
-    if _BASELINE_CUE.search(text[max(rc.sent_start, ms - 60) : ms]):
+    if _BASELINE_CUE.search(text[max(rc.sent_start, ms - 60) : ms]) or _WITHOUT_CUE.search(text[max(rc.sent_start, ms - 40) : ms]):
+        return True
+    if ms < rc.value_start and _OURS_SUBJECT_BETWEEN.search(text, ms + len(surface), rc.value_start):
+        # "... including BERT and RoBERTa. In binary classification, our model achieves 97.56%": the clause of the
+        # value has our system as its subject, so a name before that subject is someone else's
         return True
     if _HARDWARE_AFTER.match(text, ms + len(surface)) or _HARDWARE.search(surface):
         # "runs at 30 FPS on a single A100 GPU": the hardware, not the system
@@ -410,7 +434,8 @@ def _system_after_values(ctx: PaperContext, rc: ResultCandidate, text: str) -> M
 
 
 _OPEN_BRACKET = re.compile(r"\(\s*$")
-_HARDWARE_AFTER = re.compile(r"\s*(?:GPUs?|TPUs?|CPUs?|NPUs?)\b")
+#: "on a single A100 GPU", "on an NVIDIA 4090 GPU": the device, with its model number between vendor and kind
+_HARDWARE_AFTER = re.compile(r"\s*(?:[A-Za-z]*\d[\w\-]*\s+)?(?:GPUs?|TPUs?|CPUs?|NPUs?)\b")
 _HARDWARE = re.compile(r"\b(?:GPUs?|TPUs?|CPUs?|NPUs?)$")
 
 
@@ -554,7 +579,9 @@ def build_results(
                 and _COORDINATED.search(text, last_change[2], rc.value_start) is not None
             )
         )
-        if is_delta(text, rc.value_start, rc.value_end) or rc.value_text.startswith("+") or in_change_list:
+        signed_share = rc.value_text[:1] in ("-", "−") and "%" in rc.value_text
+        if is_delta(text, rc.value_start, rc.value_end) or rc.value_text.startswith("+") or signed_share or in_change_list:
+            # "a minor performance drop, i.e., -1.5%": a signed share is a change (a negative score is no percentage)
             # "improves BLEU by 2.3 points", "a +1.8% gain", "gains of 0.88, 2.01 and 0.38": changes, not rows
             last_change = (rc.field, rc.sent_start, rc.value_end, ids["metric"])
             continue
