@@ -247,3 +247,27 @@ def test_evaluate_command_on_scierc_sample(tmp_path, shared_dir):
     assert 0.2 < res["exact"]["micro"]["f1"] <= res["overlap"]["micro"]["f1"]
     with pytest.raises(InputError):
         run_evaluate(gold, "conll")
+
+
+def _run_component(nlp, name: str, text: str, ents: list[tuple[str, str, int]]):
+    """Run one component on ``text`` whose entities are the ``(surface, label, occurrence)`` given."""
+    from kg.extract.spans import set_ents
+
+    doc = nlp.make_doc(text)
+    spans = []
+    for surface, label, nth in ents:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(surface, start + 1)
+        spans.append(doc.char_span(start, start + len(surface), label=label))
+    set_ents(doc, spans)
+    return nlp.get_pipe(name)(doc)
+
+
+def test_consistency_skips_short_forms_and_formula_variables(nlp):
+    text = ("The ZQ layer is fast. Later ZQ appears. Filters of size S are used, and size S again. "
+            "GlorbNet wins; GlorbNet again.")
+    doc = _run_component(nlp, "kg_consistency", text, [("ZQ", "Method", 0), ("size S", "Method", 0), ("GlorbNet", "Model", 0)])
+    found = [(e.text, e.start_char) for e in doc.ents]
+    assert ("GlorbNet", text.rindex("GlorbNet")) in found  # a name is still found again
+    assert [t for t, _ in found].count("ZQ") == 1 and [t for t, _ in found].count("size S") == 1, found

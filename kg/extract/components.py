@@ -812,6 +812,15 @@ def _whole_word_occurrences(text: str, forms: list[str]) -> list[tuple[int, str]
     return out
 
 
+def _propagates(form: str) -> bool:
+    """Whether other occurrences of ``form`` are the same mention: not for two-character forms ("QA", "2D", "IR":
+    mostly parts of longer names or variables elsewhere) nor for forms with a one-letter word ("F 1", "size S":
+    formula variables in PDF-extracted text)."""
+    if len(form) < 3:
+        return False
+    return not any(len(w) == 1 and w.isalpha() for w in form.split())
+
+
 @Language.factory("kg_consistency", default_config={"min_length": 2})
 def make_consistency(nlp: Language, name: str, min_length: int):
     """A surface form typed once is typed the same everywhere in the doc, and its other occurrences are found."""
@@ -831,7 +840,7 @@ def make_consistency(nlp: Language, name: str, min_length: int):
         best = {t: c.most_common(1)[0][0] for t, c in votes.items()}
         retype = {(e.start, e.end): best[t] for e, t in zip(ents, surface) if best[t] != e.label_}
         relabel(doc, retype)
-        forms = [t for t in best if len(t) >= min_length and (not t.islower() or " " in t) and not is_generic(t)]
+        forms = [t for t in best if len(t) >= min_length and (not t.islower() or " " in t) and not is_generic(t) and _propagates(t)]
         if not forms:
             return doc
         occupied = bytearray(len(text) + 1)
