@@ -271,3 +271,12 @@ def test_consistency_skips_short_forms_and_formula_variables(nlp):
     found = [(e.text, e.start_char) for e in doc.ents]
     assert ("GlorbNet", text.rindex("GlorbNet")) in found  # a name is still found again
     assert [t for t, _ in found].count("ZQ") == 1 and [t for t, _ in found].count("size S") == 1, found
+
+
+def test_named_artifact_rule_skips_formulas_and_index_variables(nlp):
+    text = ("The stack is C947 ⇥ 3! MP23 ⇥ 3! FC2048! Softmax. It holds that ymn = y ⇤ (M m) modQ for all m. "
+            "Elsewhere ZorbNet7 and QuillNet outperform the baselines.")
+    doc = _run_component(nlp, "kg_rules", text, [])
+    found = {e.text for e in doc.ents}
+    assert {"ZorbNet7", "QuillNet"} <= found, found
+    assert not found & {"C947", "MP23", "FC2048", "modQ"}, found

@@ -152,6 +152,16 @@ _WORDLIKE = re.compile(r"(?<![\w\-.])(?=[A-Za-z0-9][\w\-.+]*[A-Z0-9])[A-Za-z0-9]
 #: what a stand-alone name looks like (ASCII, 3-25 chars, starts with a letter, not "pN"-style maths)
 _PLAUSIBLE_NAME = re.compile(r"^(?=.{3,25}$)(?:[A-Z][\w\-.+]*|[a-z]{1,4}[A-Z][\w\-.+]*|[a-z]+\d[\w\-.+]*[A-Z][\w\-.+]*)$", re.A)
 _CITATION_KEY = re.compile(r"^[a-z]+\d{4}[a-z]+$")
+#: a lowercase word with one capital at its end ("modN", "nwN"): indices and variables of formulas, not names
+_VARIABLE_LIKE = re.compile(r"^[a-z]+[A-Z]$")
+#: characters of formulas and pseudo-code (PDF-extracted papers keep them inline: "x 2 RM ⇥ N", "y ⇐ NEXT (n)")
+_MATH_CHARS = frozenset("=⇥⇤⇐⇒←→∗∈∑∏≤≥×÷√∂∇·|{}^_⇡✓◆")
+
+
+def _in_formula(text: str, start: int, end: int, width: int = 25) -> bool:
+    """Whether a name stands among formula characters (two or more within ``width`` characters)."""
+    window = text[max(0, start - width) : start] + text[end : end + width]
+    return sum(1 for c in window if c in _MATH_CHARS) >= 2
 #: acronyms that name no model: hardware, fields, generic words in capitals
 _STOP_ACRONYMS = {
     "GPU", "CPU", "TPU", "NPU", "API", "NLP", "SOTA", "RAM", "URL", "PDF", "USA", "HTTP", "HTML", "JSON", "XML",
@@ -289,7 +299,9 @@ class RuleRecognizer:
         if self.named_artifacts:
             for m in _WORDLIKE.finditer(text):
                 w = m.group(0)
-                if not _PLAUSIBLE_NAME.match(w) or _CITATION_KEY.match(w):
+                if not _PLAUSIBLE_NAME.match(w) or _CITATION_KEY.match(w) or _VARIABLE_LIKE.match(w):
+                    continue
+                if _in_formula(text, m.start(), m.end()):
                     continue
                 if word_is_named(w):
                     label = "Dataset" if _DATASET_SHAPE.fullmatch(w) else "Model"
