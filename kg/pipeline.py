@@ -298,21 +298,24 @@ def build(
         lock.release()
 
 
-def _write_rdf_store_of(build_dir: str) -> tuple[str, float]:
-    """Load the SPARQL store from the graph files just written (runs in a fresh process)."""
-    from kg.rdf import write_store as write_rdf
+def _write_cypher_store_of(build_dir: str) -> tuple[str, float]:
+    """Load the Cypher store from the graph files just written (runs in a fresh process)."""
+    from kg.cypher import write_store as write_cypher
 
     s = time.perf_counter()
-    path = write_rdf(load_graph(build_dir), Path(build_dir))
+    path = write_cypher(load_graph(build_dir), Path(build_dir))
     return str(path), time.perf_counter() - s
 
 
 def _write_stores(graph: KnowledgeGraph, out: Path, report: BuildReport, prog: _Progress, parallel: bool) -> None:
     """Load the SPARQL and the Cypher store; side by side when the build may use more than one core.
 
-    The RDF mapping is Python work that holds the GIL, so in parallel mode it runs in a second process, which
-    reads the graph files already written. That process is spawned, not forked: a fork of a process with other
-    threads (progress bars, Dask clients) can inherit a held lock and hang.
+    Both loaders are mostly Python work that holds the GIL, so in parallel mode the Cypher store is loaded by a
+    second process, which reads the graph files already written, while this process loads the SPARQL store from the
+    graph in memory. That way round because the SPARQL store is the longer job (about twice the CPU of the Cypher
+    store): the second process's start-up and its re-reading of the graph files overlap the longer job instead of
+    adding to it. The process is spawned, not forked: a fork of a process with other threads (progress bars, Dask
+    clients) can inherit a held lock and hang.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -329,12 +332,12 @@ def _write_stores(graph: KnowledgeGraph, out: Path, report: BuildReport, prog: _
             prog.advance(t_st)
         return
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        rdf_future = pool.submit(_write_rdf_store_of, str(out))
+        cypher_future = pool.submit(_write_cypher_store_of, str(out))
         s = time.perf_counter()
-        cypher_path = str(write_cypher(graph, out))
-        report.stages["cypher store"] = time.perf_counter() - s
+        rdf_path = str(write_rdf(graph, out))
+        report.stages["rdf store"] = time.perf_counter() - s
         prog.advance(t_st)
-        rdf_path, report.stages["rdf store"] = rdf_future.result()
+        cypher_path, report.stages["cypher store"] = cypher_future.result()
         prog.advance(t_st)
     report.outputs["sparql store"] = rdf_path
     report.outputs["cypher store"] = cypher_path
