@@ -655,3 +655,42 @@ def test_a_title_method_echoed_only_by_the_papers_own_citation_is_not_the_system
               results=[{"value_text": "88.7%", "metric": "accuracy"}])
     )
     assert _rows(link(papers, exs))["88.7%"] == ("forward feature selection", "FaceSet", "accuracy")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("bits/char", "BPC", True),
+        ("bits per character", "bpc", True),
+        ("intersection-over-union score", "IoU", True),
+        ("mean IoU", "mIoU", True),
+        ("exact match", "EM", True),
+        ("Fréchet Inception Distance", "FID score", True),
+        ("word error rates", "WER", True),
+        # distinct metrics stay distinct
+        ("mean average precision", "AP", False),
+        ("mIoU", "IoU", False),
+        ("bits per byte", "BPC", False),
+    ],
+)
+def test_well_known_metric_aliases_share_a_key(a, b, same):
+    from kg.link.normalize import match_key
+
+    assert (match_key(a, "Metric") == match_key(b, "Metric")) is same
+    # only metrics: a method's key is untouched
+    assert match_key("exact match", "Method") != match_key("EM", "Method")
+
+
+def test_a_metric_written_out_links_to_the_entity_of_its_short_form():
+    papers, exs = corpus(
+        paper("p:long", "[CharNet|Model]: character models",
+              "[CharNet|Model] reaches 1.21 [bits/char|Metric] on [WikiChars|Dataset].",
+              results=[{"value_text": "1.21", "metric": "bits/char"}]),
+        paper("p:short", "[ByteNetQ|Model]: byte models",
+              "[ByteNetQ|Model] reaches 1.30 [BPC|Metric] on [WikiChars|Dataset].",
+              results=[{"value_text": "1.30", "metric": "BPC"}]),
+    )
+    g = link(papers, exs)
+    metrics = {r.value_text: r.metric for r in g.results.values()}
+    assert metrics["1.21"] == metrics["1.30"] is not None
+    assert len([e for e in g.entities.values() if e.type == "Metric"]) == 1

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from kg.link.metric_aliases import metric_alias_key
+
 _DASHES = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uFE58\uFE63\uFF0D]")
 _QUOTES = re.compile(r"[\u2018\u2019\u201A\u201B\u2032\u00B4`]")
 _DQUOTES = re.compile(r"[\u201C\u201D\u201E\u201F\u2033\"]")
@@ -181,8 +183,15 @@ def match_key(text: str, type_: str | None = None) -> str:
 
     Returns:
         The key: casefolded, NFKC, singular, without separators (``ResNet-50`` and ``resnet 50`` -> ``resnet50``).
-        Empty when nothing name-like remains.
+        Empty when nothing name-like remains. A Metric's key is that of its well-known short form
+        (``bits per character`` -> ``bpc``, :mod:`kg.link.metric_aliases`).
     """
+    key = base_key(text, type_)
+    return metric_alias_key(key) if type_ == "Metric" else key
+
+
+def base_key(text: str, type_: str | None = None) -> str:
+    """:func:`match_key` without the metric alias lexicon."""
     return _SEP.sub("", normal_form(text, type_))
 
 
