@@ -21,7 +21,7 @@ EXTRACT_JSON_HOOKS: list[Callable[[dict, PaperExtraction, Paper], None]] = []
 def extraction_to_json(ex: PaperExtraction, paper: Paper) -> dict:
     """The ``kg extract`` JSON object of one paper.
 
-    Shape: ``{"id", "mentions": [{"field", "start", "end", "text", "type", "source", "confidence"[, "entity"]}],
+    Shape: ``{"id" (the input record's own id, else the paper id), "paper" (the graph's paper id), "mentions": [{"field", "start", "end", "text", "type", "source", "confidence"[, "entity"]}],
     "abbreviations": [...], "results": [...], "links": [...], "sentences": {...}, "pipeline_version"}``;
     offsets index the input fields exactly as given. Hooks in :data:`EXTRACT_JSON_HOOKS` run last.
     """
@@ -33,7 +33,10 @@ def extraction_to_json(ex: PaperExtraction, paper: Paper) -> dict:
             d["entity"] = m.entity
         mentions.append(d)
     obj = {
-        "id": paper.id,
+        # the record's own id as given, so that output lines can be joined back to the input records; the graph's
+        # paper id (arxiv:..., doi:..., title:<hash>) is under "paper"
+        "id": paper.record_id if paper.record_id is not None else paper.id,
+        "paper": paper.id,
         "mentions": mentions,
         "abbreviations": [
             {"field": a.field, "short": a.short, "long": a.long, "short_start": a.short_start,
