@@ -150,3 +150,20 @@ def test_dataset_cue_is_part_of_the_span_except_test_set(nlp):
     assert got.get("ZimbleText corpus") == {"Dataset"}, got
     assert "Quarvel-100" not in got and "ZimbleText" not in got, got
     assert got.get("Plonkset") == {"Dataset"} and "Plonkset test set" not in got, got
+
+
+def test_author_marks_and_formula_symbols_are_noise(nlp):
+    got = _types(nlp, "Feng Zorbel1, Trac D. Quimby2 and Alan Plinth3. We fine-tune Grobo2 on our data and it "
+                      "outperforms the baselines.")
+    assert not {"Zorbel1", "Quimby2", "Plinth3"} & set(got), got
+    assert got.get("Grobo2") == {"Model"}, got
+
+
+def test_typing_drops_mentions_inside_formulas(nlp):
+    from kg.extract.spans import set_ents
+
+    text = "Given x ∈ QM ⇥ N, we compute its transform. In all of our experiments the ZorbNet model is applied."
+    doc = nlp.make_doc(text)
+    set_ents(doc, [doc.char_span(text.index(t), text.index(t) + len(t), label=lab) for t, lab in (("QM", "Method"), ("ZorbNet", "Model"))])
+    doc = nlp.get_pipe("kg_typing")(doc)
+    assert [e.text for e in doc.ents] == ["ZorbNet"]

@@ -441,6 +441,15 @@ def _ent_ending_at(doc: Doc, start: int, end: int) -> Span | None:
 
 
 # ------------------------------------------------------------------------------------------- typing
+#: a capitalised name with a one-digit affiliation mark ("Cheng4")
+_AUTHOR_MARK = re.compile(r"^[A-Z][a-z]+\d$")
+
+
+def _after_name(text: str, start: int) -> bool:
+    """Whether a capitalised word or an initial ("Jian", "D.") stands right before ``start``: a person's name."""
+    return re.search(r"(?:\b[A-Z][a-z]+|\b[A-Z]\.)\s$", text[max(0, start - 30) : start]) is not None
+
+
 _GERUND_OPENER = re.compile(r"^[A-Z][a-z]+(?:-[a-z]+)*ing$")
 
 
@@ -503,6 +512,10 @@ class Typer:
             if url_chars and (e.start_char in url_chars or e.end_char - 1 in url_chars):
                 continue
             if drop_generic and e.start_char in sent_starts and " " not in t and _GERUND_OPENER.match(t):
+                continue
+            if drop_generic and (_AUTHOR_MARK.match(t) and _after_name(text, e.start_char)):
+                continue  # "Jian Cheng4": an author with an affiliation mark (PDF-extracted front matter)
+            if drop_generic and _in_formula(text, e.start_char, e.end_char):
                 continue
             label = e.label_
             source = src.get((e.start_char, e.end_char), "ner")
