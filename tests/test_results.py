@@ -694,3 +694,69 @@ def test_a_metric_written_out_links_to_the_entity_of_its_short_form():
     metrics = {r.value_text: r.metric for r in g.results.values()}
     assert metrics["1.21"] == metrics["1.30"] is not None
     assert len([e for e in g.entities.values() if e.type == "Metric"]) == 1
+
+
+def test_a_measure_typed_as_a_system_is_not_the_results_system():
+    text = ("Our model, [PixFormer|Model], achieves an [ImageNet|Dataset] [Top-1|Model] [classification accuracy|Metric] "
+            "of 77.3%. The final model needs 50.6 [GFLOPS|Model] and reaches 78.5% [mIoU|Metric] on [StreetSet|Dataset].")
+    papers, exs = corpus(
+        paper("p:ms", "[PixFormer|Model]: bytes are all you need", text,
+              results=[{"value_text": "77.3%", "method": "Top-1", "metric": "classification accuracy"},
+                       {"value_text": "78.5%", "method": "GFLOPS", "metric": "mIoU"}])
+    )
+    _with_spans(exs["p:ms"], papers["p:ms"].abstract, {"77.3%": {"method": "Top-1"}, "78.5%": {"method": "GFLOPS"}})
+    rows = _rows(link(papers, exs))
+    assert rows["77.3%"][0] == "PixFormer" and rows["78.5%"][0] == "PixFormer"
+
+
+def test_a_value_with_its_own_rate_unit_or_a_share_of_parameters_is_no_row():
+    text = ("[FastGen|Model] reaches 41 images/s at 256x256 resolution, while preserving a [FID|Metric] of 2.27. "
+            "It matches [BaseGen|Model] in [FID|Metric] with 59% number of parameters less.")
+    papers, exs = corpus(
+        paper("p:rate", "[FastGen|Model]: fast generation", text,
+              results=[{"value_text": v, "metric": "FID"} for v in ("41", "2.27", "59%")])
+    )
+    assert set(_rows(link(papers, exs))) == {"2.27"}
+
+
+def test_a_result_owned_by_the_papers_system_unnamed_in_its_sentence_says_so():
+    text = ("We propose [RoadNet|Model], a residual network. Our approach achieves 71.8% [mIoU|Metric] on [CityLanes|Dataset]. "
+            "[RoadNet|Model] reaches 60.2% [mIoU|Metric] on [NightLanes|Dataset].")
+    papers, exs = corpus(
+        paper("p:inf", "Residual networks for street scenes", text,
+              results=[{"value_text": "71.8%", "metric": "mIoU"}, {"value_text": "60.2%", "metric": "mIoU"}])
+    )
+    g = link(papers, exs)
+    ev = {r.value_text: (r.surface["method"], r.evidence[0].extractor, r.evidence[0].confidence) for r in g.results.values()}
+    assert ev["71.8%"] == ("RoadNet", "rule:result_paper_system", 0.6)
+    assert ev["60.2%"] == ("RoadNet", "rule:result", 0.8)
+
+
+def test_our_model_named_in_apposition_is_the_papers_system():
+    text = ("Our model, [ByteNetX|Model], achieves an [accuracy|Metric] of 77.3% on [PixSet|Dataset] when reading raw "
+            "bytes with a backbone similar to [DeiT-Q|Model] (72.2% [accuracy|Metric] on RGB images). It reaches 95.4% "
+            "[accuracy|Metric] on [WavSet|Dataset].")
+    papers, exs = corpus(
+        paper("p:app", "Bytes are all you need", text,
+              results=[{"value_text": v, "metric": "accuracy"} for v in ("77.3%", "72.2%", "95.4%")])
+    )
+    g = link(papers, exs)
+    rows = _rows(g)
+    assert rows["77.3%"][0] == "ByteNetX" and rows["95.4%"][0] == "ByteNetX"
+    assert rows["72.2%"][0] == "DeiT-Q"
+    assert any(r.type == "PROPOSES" and g.entities[r.target].name == "ByteNetX" for r in g.relations.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "baseline"),
+    [
+        ("reaches 95.4% accuracy (compared to state-of-the-art accuracy of 98.7%)", "98.7", True),
+        ("which is lower than the baseline's BLEU of 26.1 on X", "26.1", True),
+        ("compared to prior work, our model achieves an accuracy of 90.2% on X", "90.2", False),
+        ("achieves a new state-of-the-art accuracy of 90.2% on X", "90.2", False),
+        ("with more than 12 layers of 90.2", "90.2", False),
+    ],
+)
+def test_a_measure_compared_against_is_a_baselines_value(text, word, baseline):
+    s = text.index(word)
+    assert is_starting_value(text, s, s + len(word)) is baseline

@@ -9,6 +9,7 @@ from particular papers; distinct metrics stay distinct (mean average precision `
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 #: canonical short form -> long forms and spellings that mean the same metric
@@ -78,3 +79,36 @@ def metric_alias_key(key: str) -> str:
         if key.endswith(head) and key[: -len(head)] in table:
             return table[key[: -len(head)]]
     return key
+
+
+#: costs and ranks that name what is measured, never a system: "50.6 GFLOPS", "Top-1", "BERTScore"
+_MEASURE_SHAPED = re.compile(
+    r"^(?:[GTMK]?FLOPs?|[GTMK]?MACs?|FPS|params|parameters|latency|throughput|top-?\d+|\w*scores?)$", re.I
+)
+
+
+def is_metric_name(surface: str | None) -> bool:
+    """Whether a surface names a measure rather than a system: a metric of the lexicon in any of its spellings
+    ("bits/char", "mIoU"), a cost ("GFLOPS", "MACs", "FPS"), a rank ("Top-1") or a word ending in "score"
+    ("BERTscore"). Used to keep a mistyped measure out of a result's system."""
+    if not surface:
+        return False
+    from kg.link.normalize import base_key
+
+    s = surface.strip()
+    return bool(_MEASURE_SHAPED.match(s)) or base_key(s, "Metric") in _long_form_keys()
+
+
+#: short forms that are no system's name too ("MAE" is also a masked autoencoder, "EM" an algorithm)
+_UNAMBIGUOUS_SHORT = ("IoU", "mIoU", "mAP", "BPC", "BPB", "BPD", "WER", "CER", "EER", "MRR", "nDCG", "FID", "FVD", "PPL",
+                      "PSNR", "SSIM", "LPIPS", "AUROC", "MOTA", "MPJPE", "RMSE")
+
+
+@lru_cache(maxsize=1)
+def _long_form_keys() -> frozenset[str]:
+    from kg.link.normalize import base_key
+
+    keys = {base_key(s, "Metric") for longs in METRIC_ALIASES.values() for s in longs if len(s) > 3}
+    keys.update(base_key(s, "Metric") for s in _UNAMBIGUOUS_SHORT)
+    keys.update(base_key(s, "Metric") for s in METRIC_ALIASES if " " in s)
+    return frozenset(keys)

@@ -31,6 +31,10 @@ _PROPOSE = re.compile(
 _NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|namely|denoted(?: as)?|abbreviated as|i\.e\.,?)\s*[\"'“]?\s*$|[,:(]\s*(?:the\s+|a\s+|an\s+)?[\"'“]?$", re.I)
 _NAMING_WORD = re.compile(r"(?:called|named|dubbed|termed|coined)\s*[\"'“]?\s*$", re.I)
 _TITLE_NAME_NEXT = re.compile(r"\s+(?:for|in|:|-|–|—|via|towards?)\s", re.I)
+_OURS_NOUN = r"\bour\s+(?:(?:own|new|proposed|final|best|resulting)\s+)?(?:model|method|approach|system|framework|network|architecture|technique|algorithm)"
+#: "Our model, ByteFormer, ..." (the name closed by a comma), "our method FooNet reaches ..."
+_OURS_APPOSITION_OPEN = re.compile(_OURS_NOUN + r"\s*,\s*$", re.I)
+_OURS_APPOSITION_BARE = re.compile(_OURS_NOUN + r",?\s+(?:called\s+|named\s+|dubbed\s+)$|" + _OURS_NOUN + r"\s+$", re.I)
 _NOVEL = re.compile(r"\b(?:a|an|the first|novel|new)\b", re.I)
 _OUTPERFORM = re.compile(
     r"\b(?:outperform\w*|surpass\w*|beat(?:s|ing)?|exceed\w*|improv\w* (?:over|upon)|(?:is|are|being|performs?) (?:\w+ )?(?:better|superior|faster|stronger) (?:than|to)|better than|superior to)\b",
@@ -162,6 +166,12 @@ def find_proposals(ctx: PaperContext, entities: dict[str, Entity]) -> list[tuple
         if fld == "title":
             continue
         text = ctx.texts[fld]
+        for m in ms:
+            # "Our model, ByteFormer, achieves ...", "our method FooNet reaches ...": our system named in apposition
+            if m.entity and entities[m.entity].type in ("Model", "Method") and (is_named(m.text) or m.text[:1].isupper()):
+                before = text[max(s, m.start - 80) : m.start]
+                if _OURS_APPOSITION_OPEN.search(before) and text.startswith(",", m.end) or _OURS_APPOSITION_BARE.search(before):
+                    out.append((m.entity, ctx.evidence(fld, (s, e), "rule:we_propose", 0.8)))
         for pm in _PROPOSE.finditer(text, s, e):
             verb_end = pm.end()
             best: tuple[float, Mention] | None = None

@@ -7,6 +7,7 @@ import re
 from kg.extract.document import ResultCandidate
 from kg.graph.model import Entity, Mention, Result, stable_hash
 from kg.link.context import PaperContext
+from kg.link.metric_aliases import is_metric_name
 from kg.link.normalize import is_generic, match_key
 from kg.link.relations import RelationBuilder
 
@@ -29,6 +30,8 @@ def _mention_at(ctx: PaperContext, fld: str, span, types) -> Mention | None:
 
 
 _MAX_SPAN = 300  #: longest mention considered when looking for one overlapping a span
+#: evidence rule of a result whose system is the paper's own (its title name or proposal) and not named in the sentence
+RULE_PAPER_SYSTEM = "rule:result_paper_system"
 #: sentences longer than this are not prose (tables, run-on dumps): no fallback result search in them
 MAX_SENTENCE_CHARS = 3000
 
@@ -108,7 +111,16 @@ def is_starting_value(text: str, start: int, end: int) -> bool:
     return bool(
         (_FROM_VALUE.search(text[max(0, start - 12) : start]) and _TO_VALUE.match(text[end : end + 30]))
         or _PREVIOUS_BEST.search(text[max(0, start - 60) : start])
+        or _COMPARED_MEASURE_OF.search(text[max(0, start - 80) : start])
     )
+
+
+#: "(compared to state-of-the-art accuracy of 98.7%)", "than the baseline's BLEU of 26.1": the value compared against
+_COMPARED_MEASURE_OF = re.compile(
+    r"\b(?:compared\s+(?:to|with)|in\s+comparison\s+(?:to|with)|versus|vs\.?|(?<!more )(?<!less )than)\s+"
+    r"(?:the\s+|a\s+|an\s+)?(?:[\w\-']+\s+){1,4}(?:of|at)\s+(?:only\s+|about\s+|around\s+)?$",
+    re.I,
+)
 
 
 def results_system(ctx: PaperContext, entities: dict[str, Entity], proposed: list[str]) -> str | None:
@@ -179,7 +191,8 @@ def _baseline_or_generic(ctx: PaperContext, rc: ResultCandidate, surface: str | 
     a sentence whose subject is the paper's own model ("Our model achieves 28.4 BLEU ..., including ensembles")."""
     if not surface:
         return False
-    if is_generic(surface) or _STATE_OF_THE_ART.search(surface):
+    if is_generic(surface) or _STATE_OF_THE_ART.search(surface) or is_metric_name(surface):
+        # "GFLOPS", "Top-1", "BERTscore" typed as a system: a measure, not whose result it is
         return True
     text = ctx.texts.get(rc.field, "")
     # "improved from 73.8% to 82.3% for ResNet-50": the improved value is the paper's own
@@ -233,7 +246,7 @@ _RATIO = re.compile(r"(?:x|×)$|^\s?(?:x|×|times\b|-?fold\b)", re.I)
 #: a count or size, not a score: "85 million parameters", "0.4M parameters", "1,594 distinct segments", "8.7MB",
 #: "10 out of 11 benchmarks" (a per-second rate such as "41 images/s" is a score)
 _COUNT_AFTER = re.compile(
-    r"^\s?(?:[KMBT]\b|thousand\b|million\b|billion\b|trillion\b)?\s?(?:[a-z\-]+\s)?"
+    r"^\s?(?:[KMBT]\b|thousand\b|million\b|billion\b|trillion\b)?\s?(?:number\s+of\s+)?(?:[a-z\-]+\s)?"
     r"(?:parameters|params|layers|segments|images|samples|examples|videos|frames|tokens|words|sentences|documents|"
     r"benchmarks|datasets|tasks|languages|classes|categories|GPUs?|TPUs?|hours|days|epochs|steps|iterations|MB|GB|TB|KB|"
     r"users|subjects|participants|queries|questions|baselines|competitors|systems)\b(?!\s?/)",
@@ -253,6 +266,8 @@ _SHARE_PERFORMANCE_AFTER = re.compile(
 _OUT_OF_AFTER = re.compile(r"^\s?out\s+of\b", re.I)
 #: "11 different VQ-VAE training paradigms", "(e.g., 50+)", "16-frame 128p video", "3s of MEG signals": counts, sizes
 _COUNT_SHAPE_AFTER = re.compile(r"^(?:\s?(?:different|distinct|diverse|various|separate|unique|independent)\b|\+|-[A-Za-z])", re.I)
+#: a rate written as the unit of its value: "41 images/s", "1,200 tokens per second"
+_OWN_RATE_AFTER = re.compile(r"\s?(?:[A-Za-z]+\s?/\s?(?:s|sec|second)|[A-Za-z]+\s+per\s+(?:second|sec)|it/s)\b", re.I)
 _DURATION_OF = re.compile(r"^\s?of\b", re.I)
 _OUT_OF_BEFORE = re.compile(r"\bout\s+of\s+$", re.I)
 #: a reference to a part of the paper: "in Subsection 2.1", "Table 3", "Eq. (4)"
@@ -591,7 +606,9 @@ def build_results(
             continue
         metric_span = rc.spans.get("metric")
         own_metric = "metric" in attached or (metric_span is not None and rc.value_start <= int(metric_span[0]) <= rc.value_end + 1)
-        if not own_metric and is_condition(text, rc.value_start, rc.value_end):
+        if not own_metric and (is_condition(text, rc.value_start, rc.value_end) or _OWN_RATE_AFTER.match(text, rc.value_end)):
+            # "reaching 41 images/s ..., while preserving an FID of 2.27": the value names its own measure (a rate),
+            # which is not the sentence's metric
             continue
         starting = "method" not in attached and is_starting_value(text, rc.value_start, rc.value_end)
         if "method" not in attached and _COMPARED_BEFORE.search(text, max(rc.sent_start, rc.value_start - 60), rc.value_start):
@@ -626,7 +643,12 @@ def build_results(
             ids["dataset"] = paper_datasets[0]
             surf["dataset"] = ctx.first_text(paper_datasets[0])
         sent = (rc.sent_start, rc.sent_end) if rc.sent_end > rc.sent_start else ctx.sentence_of(rc.field, rc.value_start)
-        ev = ctx.evidence(rc.field, sent, "rule:result", 0.8)
+        # our system as the owner although the sentence does not name it ("our approach achieves ..."): the paper's
+        # own definition, said so by the rule name and a lower confidence
+        inferred = ids["method"] is not None and ids["method"] in ours and not any(
+            m.entity == ids["method"] for m in ctx.in_range(rc.field, sent[0], sent[1])
+        )
+        ev = ctx.evidence(rc.field, sent, RULE_PAPER_SYSTEM if inferred else "rule:result", 0.6 if inferred else 0.8)
         rid = "res:" + stable_hash(ctx.id, rc.field, str(rc.value_start), str(rc.value_end), rc.value_text, str(ids["metric"]))
         out.append(
             Result(
