@@ -280,3 +280,14 @@ def test_named_artifact_rule_skips_formulas_and_index_variables(nlp):
     found = {e.text for e in doc.ents}
     assert {"ZorbNet7", "QuillNet"} <= found, found
     assert not found & {"C947", "MP23", "FC2048", "modQ"}, found
+
+
+def test_gazetteer_matches_are_whole_names(nlp):
+    """Gazetteer terms (learned lists: "TV" and "precision" are metrics, "Images" a dataset) only as whole names."""
+    text = ("The QUX-TV system reaches sub-voxel precision and low estimation recall. Images are resized. "
+            "We report precision and TV on it.")
+    doc = _run_component(nlp, "kg_rules", text, [])
+    found = {(e.text, e.start_char) for e in doc.ents}
+    assert ("TV", text.index("TV")) not in found and ("precision", text.index("precision")) not in found, found
+    assert ("recall", text.index("recall")) not in found and ("Images", text.index("Images")) not in found, found
+    assert ("precision", text.rindex("precision")) in found and ("TV", text.rindex("TV")) in found, found

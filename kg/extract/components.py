@@ -181,6 +181,30 @@ _HEAD_IN_SPAN = re.compile(r"(?:dataset|datasets|benchmark|corpus|corpora)", re.
 _DATASET_WORDS = re.compile(r"\b(?:dataset|datasets|benchmark|benchmarks|corpus|corpora|suite|collection|testbed)\b", re.I)
 
 
+def _gazetteer_match_ok(sp: Span, text: str, common: set) -> bool:
+    """A gazetteer match names what the list holds: a whole word, not a piece of a hyphenated compound ("ROD-TV",
+    "high-accuracy"); not one capitalised ordinary word ("Images", "Real": a sentence's first word); not one
+    lowercase word after a modifier ("estimation error", "sub-voxel precision" are other quantities)."""
+    a, b = sp.start_char, sp.end_char
+    if (a > 0 and text[a - 1] == "-") or (b < len(text) and text[b] == "-"):
+        return False
+    t = sp.text
+    if " " in t:
+        return True
+    if t[:1].isupper() and t[1:].islower() and t.lower() in common:
+        return False
+    if t.islower() and sp.start > 0:
+        words = text[max(0, a - 40) : a].split()
+        prev = words[-1].lower() if words else ""
+        if "-" in prev.strip("-") or _NOUN_END.search(prev):
+            return False
+    return True
+
+
+#: a word that ends like a noun, before a one-word metric, makes a compound ("estimation error")
+_NOUN_END = re.compile(r"[a-z](?:tion|sion|ment|ity|ness|ance|ence)$")
+
+
 def _name_like(word: str, at_sentence_start: bool) -> bool:
     w = word.strip("()[]{},;:\"'")
     if not w or w in _STOP_CAPS:
@@ -291,9 +315,12 @@ class RuleRecognizer:
                     if sp is not None:
                         strong.append((sp, "rule:title_prefix"))
         # gazetteers (learned from the training split)
+        common = self._common_words()
         for matcher in (self.orth, self.lower):
             for match_id, s, e in matcher(doc):
-                weak.append((Span(doc, s, e, label=self.nlp.vocab.strings[match_id]), "gazetteer"))
+                sp = Span(doc, s, e, label=self.nlp.vocab.strings[match_id])
+                if _gazetteer_match_ok(sp, text, common):
+                    weak.append((sp, "gazetteer"))
         # last resort: any other named artifact (CamelCase, letters+digits, versions) or undefined-elsewhere acronym
         weakest: list[tuple[Span, str]] = []
         if self.named_artifacts:
@@ -332,6 +359,13 @@ class RuleRecognizer:
         add_ents(doc, sorted(weak, key=lambda x: -(x[0].end - x[0].start)), override=False)
         add_ents(doc, weakest, override=False)
         return doc
+
+    def _common_words(self) -> set:
+        """Ordinary English words of the training text (the typing component's context typer holds them)."""
+        for _n, comp in self.nlp.pipeline:
+            if isinstance(comp, Typer):
+                return comp.context.common_words
+        return set()
 
     def _names_before(self, doc: Doc, left: str, end: int, sent_starts: set) -> list[Span]:
         """Name-like word sequences right before a dataset cue, walking back over ", " / "and" lists."""
