@@ -760,3 +760,49 @@ def test_our_model_named_in_apposition_is_the_papers_system():
 def test_a_measure_compared_against_is_a_baselines_value(text, word, baseline):
     s = text.index(word)
     assert is_starting_value(text, s, s + len(word)) is baseline
+
+
+def test_a_name_in_the_object_of_our_clause_is_not_the_system_but_a_subject_of_its_own_is():
+    text = ("Our model achieves 97.5% [accuracy|Metric] on programs written by models such as [GPT-Q|Model], and 95.4% "
+            "[accuracy|Metric] for attribution. Our model achieves 80.1% [accuracy|Metric] and [BaseQ|Model] gets 70.2% "
+            "[accuracy|Metric]. Evaluated across models ([NetA|Model], [NetB|Model]), the method achieves 99.4% "
+            "[accuracy|Metric].")
+    papers, exs = corpus(
+        paper("p:obj", "[AuthorNet|Model]: who wrote this code", text,
+              results=[{"value_text": "95.4%", "method": "GPT-Q", "metric": "accuracy"},
+                       {"value_text": "70.2%", "method": "BaseQ", "metric": "accuracy"},
+                       {"value_text": "99.4%", "method": "NetB", "metric": "accuracy"}])
+    )
+    _with_spans(exs["p:obj"], papers["p:obj"].abstract,
+                {"95.4%": {"method": "GPT-Q"}, "70.2%": {"method": "BaseQ"}, "99.4%": {"method": "NetB"}})
+    rows = _rows(link(papers, exs))
+    assert rows["95.4%"][0] == "AuthorNet" and rows["99.4%"][0] == "AuthorNet"
+    assert rows["70.2%"][0] == "BaseQ"
+
+
+def test_values_stated_for_systems_in_general_have_no_system():
+    text = ("While both architectures reached a similar [Dice score|Metric] of 70%, the [LungNet|Model] was more accurate "
+            "with an [F1-score|Metric] of up to 88%. Using light-weight designs ([two-pathway|Method]), recent methods "
+            "realize fast parsing, running at more than 100 [FPS|Metric] on a single GPU.")
+    papers, exs = corpus(
+        paper("p:gen", "[LungNet|Model]: lobe segmentation", text,
+              results=[{"value_text": "70%", "method": "LungNet", "metric": "Dice score"},
+                       {"value_text": "88%", "method": "LungNet", "metric": "F1-score"},
+                       {"value_text": "100", "method": "two-pathway", "metric": "FPS"}])
+    )
+    _with_spans(exs["p:gen"], papers["p:gen"].abstract,
+                {"70%": {"method": "LungNet"}, "88%": {"method": "LungNet"}, "100": {"method": "two-pathway"}})
+    rows = _rows(link(papers, exs))
+    assert rows["70%"][0] is None and rows["100"][0] is None
+    assert rows["88%"][0] == "LungNet"
+
+
+def test_a_value_followed_by_its_own_measure_is_not_a_score_of_the_sentence_metric():
+    text = ("The final model is [SegNetQ-B2|Model] with 50.6 [GFLOPS|Model] and 78.5% [mIoU|Metric], and up to 72.5% "
+            "top-10 [accuracy|Metric] on [SegSet|Dataset].")
+    papers, exs = corpus(
+        paper("p:own", "[SegNetQ|Model]: urban scenes", text,
+              results=[{"value_text": v, "metric": m} for v, m in (("50.6", "mIoU"), ("78.5%", "mIoU"), ("72.5%", "accuracy"))])
+    )
+    _with_spans(exs["p:own"], papers["p:own"].abstract, {"50.6": {"metric": "mIoU"}, "72.5%": {"metric": "accuracy"}})
+    assert set(_rows(link(papers, exs))) == {"78.5%", "72.5%"}
