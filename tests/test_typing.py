@@ -167,3 +167,32 @@ def test_typing_drops_mentions_inside_formulas(nlp):
     set_ents(doc, [doc.char_span(text.index(t), text.index(t) + len(t), label=lab) for t, lab in (("QM", "Method"), ("ZorbNet", "Model"))])
     doc = nlp.get_pipe("kg_typing")(doc)
     assert [e.text for e in doc.ents] == ["ZorbNet"]
+
+
+def test_head_word_gives_the_type_of_a_statistical_mention(nlp):
+    """A multi-word mention of the statistical model ends in a head word that says its type (learned list)."""
+    from kg.extract.spans import set_ents
+
+    heads = nlp.get_pipe("kg_rules").gazetteer["head_types"]
+    assert heads.get("network") == "Method" and heads.get("problem") == "Task"
+    text = "The Quibbling Detection Network solves the frobble ranking problem and the snarl parsing task."
+    doc = nlp.make_doc(text)
+    spans = [("Quibbling Detection Network", "Task"), ("frobble ranking problem", "Method"), ("snarl parsing task", "Task")]
+    set_ents(doc, [doc.char_span(text.index(t), text.index(t) + len(t), label=lab) for t, lab in spans])
+    doc = nlp.get_pipe("kg_typing")(doc)
+    got = {e.text: e.label_ for e in doc.ents}
+    assert got["Quibbling Detection Network"] in ("Method", "Model") and got["frobble ranking problem"] == "Task", got
+    assert got["snarl parsing task"] == "Task", got
+
+
+def test_learn_head_types_keeps_clear_majorities():
+    from kg.extract.assemble import learn_head_types
+    from kg.extract.data import Passage
+
+    text = "Zed Network and Quill problem"
+    net, prob = (0, 11, "Method"), (16, 29, "Task")
+    passages = [("d", Passage("d", "abstract", text, [net, prob]))] * 20
+    passages += [("e", Passage("e", "abstract", text, [(0, 11, "Task")]))]  # 1 of 21: still a clear majority
+    passages += [("b", Passage("b", "body", text, [(16, 29, "Method")]))] * 30  # body sentences are not read
+    assert learn_head_types(passages, min_count=20, min_share=0.95) == {"network": "Method", "problem": "Task"}
+    assert learn_head_types(passages, min_count=20, min_share=0.97) == {"problem": "Task"}

@@ -7,6 +7,7 @@ Gazetteers come from the training split only (SciREX non-dev documents, SciERC t
 * ``Metric``: surface forms annotated Metric at least 3 times (10 for single lowercase words) and in at least 75 %
   of their annotated occurrences,
   keeping name-like forms and phrases with a metric head word (accuracy, error, score, rate...);
+* ``head_types``: last words that give a multi-word mention its type (:func:`learn_head_types`);
 * ``generic_acronyms``: all-caps Method forms of at most 4 letters used in at least 4 different training
   documents (CNN, LSTM, SGD): families of techniques, not named models.
 
@@ -64,11 +65,32 @@ def learn_gazetteer(datasets_dir: Path | None = None) -> dict[str, list[str]]:
         if c["Metric"] >= min_metric and c["Metric"] / total >= 0.75:
             if any(ch.isupper() or ch.isdigit() for ch in t) or _METRIC_HEAD.search(t):
                 gaz["Metric"].append(t)
+    gaz["head_types"] = learn_head_types(passages)
     # longer acronyms used that widely are named models (DCGAN, SRCNN, RANSAC...), short ones families (CNN, GAN)
     gaz["generic_acronyms"] = sorted(
         a for a, d in acr_docs.items() if len(d) >= 4 and len(a) <= 4 and a.isalpha()
     )
-    return {k: sorted(set(v)) for k, v in gaz.items()}
+    return {k: (v if isinstance(v, dict) else sorted(set(v))) for k, v in gaz.items()}
+
+
+def learn_head_types(passages: list, min_count: int = 20, min_share: float = 0.95) -> dict[str, str]:
+    """Head words that say a multi-word mention's type: the last word of at least ``min_count`` annotated
+    multi-word mentions of which at least ``min_share`` have one type ("... networks" Method, "... problem" Task,
+    "... accuracy" Metric)."""
+    heads: dict[str, Counter] = defaultdict(Counter)
+    for _doc_id, p in passages:
+        if p.kind == "body":
+            continue  # titles and abstracts, the text the pipeline reads
+        for s, e, lab in p.ents:
+            words = p.text[s:e].split()
+            if len(words) >= 2:
+                heads[words[-1].lower()][lab] += 1
+    out = {}
+    for w, c in heads.items():
+        lab, n = c.most_common(1)[0]
+        if sum(c.values()) >= min_count and n / sum(c.values()) >= min_share and w.isalpha():
+            out[w] = lab
+    return dict(sorted(out.items()))
 
 
 def assemble(trained_dir: Path, output: Path, gazetteer_counts: dict | None = None, datasets_dir: Path | None = None) -> Path:

@@ -242,7 +242,7 @@ class RuleRecognizer:
         self.generic_acronyms = {a.lower() for a in self.gazetteer.get("generic_acronyms", [])}
 
     def set_gazetteer(self, gazetteer: dict[str, list[str]]) -> None:
-        self.gazetteer = {k: sorted(set(v)) for k, v in gazetteer.items()}
+        self.gazetteer = {k: (dict(v) if isinstance(v, dict) else sorted(set(v))) for k, v in gazetteer.items()}
         self._build()
 
     # -- persistence
@@ -526,6 +526,7 @@ class Typer:
                 rules = comp
         generic_acr = rules.generic_acronyms if rules else set()
         known_models = set(rules.gazetteer.get("Model", [])) if rules else set()
+        head_types = rules.gazetteer.get("head_types", {}) if rules else {}
         drop_generic = self.drop_generic
         abbrevs = doc.user_data.get("kg_abbrevs", [])
         text = doc_text(doc)
@@ -553,6 +554,13 @@ class Typer:
                 continue
             label = e.label_
             source = src.get((e.start_char, e.end_char), "ner")
+            if source == "ner" and " " in t and label != "Model":
+                # the statistical model's type gives way to a head word that says the type ("... Network" is a
+                # method, "... problem" a task), learned from the training split (kg.extract.assemble)
+                head_type = head_types.get(t.rsplit(" ", 1)[1].lower())
+                if head_type and head_type != label:
+                    label = head_type
+                    e = Span(doc, e.start, e.end, label=label)
             if label in ("Method", "Model", "Task") and source not in _FIXED_TYPE_SOURCES:
                 named = _split_head(e, long_of, generic_acr, known_models, sent_starts, self.context.common_words)
                 if named is not None:
