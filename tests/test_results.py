@@ -806,3 +806,13 @@ def test_a_value_followed_by_its_own_measure_is_not_a_score_of_the_sentence_metr
     )
     _with_spans(exs["p:own"], papers["p:own"].abstract, {"50.6": {"metric": "mIoU"}, "72.5%": {"metric": "accuracy"}})
     assert set(_rows(link(papers, exs))) == {"78.5%", "72.5%"}
+
+
+def test_a_named_proposal_owns_our_results_over_a_described_one():
+    text = ("We present [LLM code attribution|Method], a study of who wrote a program. We introduce "
+            "[CodeQ-Author|Model], a classifier on a code encoder. Our model achieves 97.5% [accuracy|Metric] on "
+            "[AuthorSet|Dataset].")
+    papers, exs = corpus(
+        paper("p:named", "I know which model wrote your code", text, results=[{"value_text": "97.5%", "metric": "accuracy"}])
+    )
+    assert _rows(link(papers, exs))["97.5%"][0] == "CodeQ-Author"

@@ -139,7 +139,25 @@ def results_system(ctx: PaperContext, entities: dict[str, Entity], proposed: lis
         ):
             return m.entity
     ours = [p for p in proposed if entities[p].type in ("Model", "Method")]
+    # a paper proposing a named model and describing parts of it ("LLM authorship attribution", "CodeT5-Authorship"):
+    # the name is the system (a stable sort keeps the proposals' own order within each group)
+    ours.sort(key=lambda p: not _is_system_name(entities[p]))
     return ours[0] if ours else we_use_system(ctx, entities)
+
+
+_DIMENSION = re.compile(r"^\d+D$")
+
+
+def _is_system_name(e: Entity) -> bool:
+    """Whether an entity is a named system rather than a description: typed Model, or a name with a digit or an inner
+    capital in a word other than a dimension and at most one lower-case word ("CodeT5-Authorship", "I2P-MAE",
+    "BERT-large"; not "3D representations", "LLM authorship attribution")."""
+    if e.type == "Model":
+        return True
+    words = [w for w in re.split(r"[\s\-_/]+", e.name) if w and not _DIMENSION.match(w)]
+    # "LLM authorship attribution", "EEG-based neural networks": an acronym inside a description
+    described = sum(w.isalpha() and w.islower() for w in words) >= 2
+    return not described and any(re.search(r"\d", w) or re.search(r"[A-Z]", w[1:]) for w in words)
 
 
 def _copies_title(ctx: PaperContext, m: Mention, title: str) -> bool:
