@@ -3,7 +3,7 @@ corpus, and the measurements behind the fuzzy-matching threshold.
 
 Usage::
 
-    .venv/bin/python benchmarks/eval_link.py [--shared DIR] [--skip-corpus] [--json]
+    .venv/bin/python benchmarks/eval_link.py [--shared DIR] [--skip-corpus] [--json] [--tuples]
 
 Held-out documents are SciREX's dev split as the extraction step defines it (:func:`kg.extract.data.is_scirex_dev`),
 and their title/abstract text is rebuilt the same way (:func:`kg.extract.data._scirex_regions` +
@@ -225,6 +225,7 @@ def results_score(graph, docs: list[Doc]) -> dict:
     SciREX lists only the paper's leaderboard results, not every number an abstract states)."""
     total = right = right_variant = value_only = named = 0
     misses = []
+    detail = []  #: every tuple with its sentence, what the graph has for its value and the verdict (printed by --tuples)
     #: (paper, value) -> [right, right with a method variant]: SciREX often lists one fact under several clusters
     #: ("Mean IoU" and "mIoU"; "enwiki8" and "Hutter Prize"), so the distinct facts are counted too
     facts: dict[tuple[str, float | None], list[bool]] = {}
@@ -247,13 +248,14 @@ def results_score(graph, docs: list[Doc]) -> dict:
             # whether title or abstract name all three (a gold span there, or a gold surface written there as a word): the
             # others cannot be right whatever the extraction ("Smooth Network with Channel Attention Block" for "DFN")
             text = doc.title + "\n" + doc.abstract
-            named += all(
+            all_named = all(
                 name in doc.clusters and (
                     doc.clusters[name]["spans"]["abstract"] or doc.clusters[name]["spans"]["title"]
                     or any(re.search(r"(?<!\w)" + re.escape(s_) + r"(?!\w)", text, re.I) for s_ in doc.clusters[name]["surfaces"] if len(s_) > 1)
                 )
                 for name in (method, dataset, metric)
             )
+            named += all_named
             want = _num(score)
             cands = [r for r in by_paper[doc.id] if r.value is not None and want is not None and abs(r.value - want) < 1e-6]
             value_only += bool(cands)
@@ -265,6 +267,12 @@ def results_score(graph, docs: list[Doc]) -> dict:
             f = facts.setdefault((doc.id, want), [False, False])
             f[0] |= ok
             f[1] |= ok_variant
+            detail.append({
+                "paper": doc.id, "gold": [method, dataset, metric, score],
+                "verdict": "right" if ok else "variant" if ok_variant else "miss", "all_three_named": all_named,
+                "sentence": _sentence_with(doc.abstract, score),
+                "got": [[r.surface.get("method"), r.surface.get("dataset"), r.surface.get("metric"), r.value_text] for r in cands],
+            })
             if not ok:
                 misses.append({"paper": doc.id, "gold": [method, dataset, metric, score],
                                "got": [[r.surface.get("method"), r.surface.get("dataset"), r.surface.get("metric"), r.value_text] for r in cands]})
@@ -276,7 +284,17 @@ def results_score(graph, docs: list[Doc]) -> dict:
             "facts_right_method_variant_ok": sum(f[1] for f in facts.values()),
             "result_nodes": nodes, "result_nodes_with_gold_value": nodes_gold_value,
             "result_nodes_right": nodes_right, "result_nodes_right_variant_ok": nodes_right_variant,
-            "misses": misses[:30]}
+            "misses": misses[:30], "tuples_detail": detail}
+
+
+def _sentence_with(text: str, score: str) -> str:
+    """The sentence of ``text`` that holds ``score`` (split at ". " only: enough to read it)."""
+    m = re.search(r"(?<![\d.])" + re.escape(score) + r"(?!\d)", text)
+    if not m:
+        return ""
+    s = text.rfind(". ", 0, m.start())
+    e = text.find(". ", m.end())
+    return text[s + 2 if s >= 0 else 0 : e + 1 if e >= 0 else len(text)].strip()
 
 
 def fuzzy_table(docs: list[Doc]) -> dict:
@@ -328,6 +346,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     ap.add_argument("--skip-corpus", action="store_true", help="skip the duplicates check over the shared corpus")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--tuples", action="store_true", help="print every gold result tuple of all SciREX documents whose "
+                    "score is in the abstract: its sentence, the Results with its value and the verdict")
     args = ap.parse_args(argv)
     scirex = args.shared / "datasets" / "scirex" / "train.jsonl"
     out: dict = {"fuzzy_threshold": FUZZY_THRESHOLD}
@@ -378,6 +398,8 @@ def main(argv: list[str] | None = None) -> dict:
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         _print(out)
+        if args.tuples:
+            _print_tuples(out["scirex"]["results_all_docs"]["tuples_detail"])
     return out
 
 
@@ -415,6 +437,16 @@ def _print(out: dict) -> None:
         for d in c["duplicate_pairs"]:
             print(f"  {d['a']} / {d['b']}: {d['why']}")
         print(f"  {json.dumps(c['stats'])}")
+
+
+def _print_tuples(detail: list[dict]) -> None:
+    print("== SciREX result tuples whose score is in the abstract (all documents): verdict | gold | got")
+    for t in detail:
+        named = "" if t["all_three_named"] else " (gold entities not all named in title/abstract)"
+        print(f"  {t['verdict']:7} {t['paper'][7:15]} | {' ; '.join(t['gold'])}{named}")
+        print(f"          sentence: {t['sentence'][:300]}")
+        for g in t["got"] or [["-", "-", "-", "no Result with this value"]]:
+            print(f"          got: {' ; '.join(str(x) for x in g)}")
 
 
 if __name__ == "__main__":
