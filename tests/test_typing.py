@@ -196,3 +196,16 @@ def test_learn_head_types_keeps_clear_majorities():
     passages += [("b", Passage("b", "body", text, [(16, 29, "Method")]))] * 30  # body sentences are not read
     assert learn_head_types(passages, min_count=20, min_share=0.95) == {"network": "Method", "problem": "Task"}
     assert learn_head_types(passages, min_count=20, min_share=0.97) == {"problem": "Task"}
+
+
+def test_unclosed_quotes_and_brackets_are_trimmed(nlp):
+    from kg.extract.spans import set_ents
+
+    text = "Faces captured “ in-the-glorp ” are hard, and Quibble NES ( QNES ) helps; “ the Blorp set ” is kept."
+    doc = nlp.make_doc(text)
+    spans = [("in-the-glorp ”", "Dataset"), ("Quibble NES (", "Method"), ("“ the Blorp set ”", "Dataset")]
+    set_ents(doc, [doc.char_span(text.index(t), text.index(t) + len(t), label=lab) for t, lab in spans])
+    doc = nlp.get_pipe("kg_typing")(doc)
+    got = [e.text for e in doc.ents]
+    assert "in-the-glorp" in got and "Quibble NES" in got, got
+    assert "“ the Blorp set ”" in got, got  # a quote the span closes stays

@@ -788,6 +788,28 @@ _TRAIL_WORDS = {"of", "and", "or", "the", "for", "in", "on", "with", "to", "by",
 _EDGE_PUNCT = set(",.;:!?")
 
 
+_OPENERS = {"(", "[", "{"}
+_CLOSERS = {")", "]", "}"}
+_QUOTES = {'"', "“", "”", "‘", "’", "'", "`", "``", "''"}
+_PAIR = {")": "(", "]": "[", "}": "{"}
+
+
+def _closes(inside: str, tok: str) -> bool:
+    """Whether a trailing ``tok`` closes a bracket or quote opened in ``inside`` (the span before it)."""
+    if tok in _OPENERS:
+        return False
+    if tok in _QUOTES:
+        return any(q in inside for q in _QUOTES)
+    return inside.count(_PAIR[tok]) > inside.count(tok)
+
+
+def _opens(inside: str, tok: str) -> bool:
+    """Whether a leading ``tok`` opens a bracket or quote closed in ``inside`` (the span after it)."""
+    if tok in _CLOSERS:
+        return False
+    return any(q in inside for q in _QUOTES)
+
+
 def _trim(e: Span) -> Span | None:
     """Drop leading determiners and trailing function words or punctuation from a span ("classification of")."""
     start, end = e.start, e.end
@@ -796,6 +818,11 @@ def _trim(e: Span) -> Span | None:
         start += 1
     while end > start and (doc[end - 1].lower_ in _TRAIL_WORDS or doc[end - 1].text in _EDGE_PUNCT) and end - start > 1:
         end -= 1
+    # a quote or bracket that the span does not close is not part of it ('“ in-the-wild ”' -> 'in-the-wild')
+    while end - start > 1 and doc[end - 1].text in _OPENERS | _QUOTES and not _closes(doc[start : end - 1].text, doc[end - 1].text):
+        end -= 1
+    while end - start > 1 and doc[start].text in _CLOSERS | _QUOTES and not _opens(doc[start + 1 : end].text, doc[start].text):
+        start += 1
     if end - start == 1 and (doc[start].lower_ in _LEAD_WORDS | _TRAIL_WORDS or doc[start].is_punct):
         return None
     if (start, end) == (e.start, e.end):
