@@ -291,3 +291,12 @@ def test_gazetteer_matches_are_whole_names(nlp):
     assert ("TV", text.index("TV")) not in found and ("precision", text.index("precision")) not in found, found
     assert ("recall", text.index("recall")) not in found and ("Images", text.index("Images")) not in found, found
     assert ("precision", text.rindex("precision")) in found and ("TV", text.rindex("TV")) in found, found
+
+
+def test_abbreviation_long_form_with_modifiers_types_a_named_short_form(nlp):
+    """The Schwartz–Hearst long form is "Zorb-identification"; the entity holding it ("Person ...") is a Task, so the
+    capitalised short form that the named-artifact rule read as a Model is a Task too."""
+    text = "Person Zorb-identification (ZoID) is to find a person again. ZoID is hard."
+    doc = _run_component(nlp, "kg_abbreviations", text, [("Person Zorb-identification", "Task", 0), ("ZoID", "Model", 0)])
+    got = {(e.text, e.start_char): e.label_ for e in doc.ents}
+    assert got[("ZoID", text.index("ZoID"))] == "Task", got

@@ -430,7 +430,11 @@ def make_abbreviations(nlp: Language, name: str, propagate: bool):
                 if sp is not None:
                     new.append((sp, "abbreviation"))
             elif long is not None and short is not None and short.label_ != long.label_:
-                if not (short.label_ == "Model" or long.label_ in ("Method", "Model") and short.label_ in ("Method", "Model")):
+                # a named Model short form keeps its type, unless the long form says it is a task or a metric
+                # ("person re-identification (ReID)")
+                if long.label_ in ("Task", "Metric") or not (
+                    short.label_ == "Model" or long.label_ in ("Method", "Model") and short.label_ in ("Method", "Model")
+                ):
                     retype[(short.start, short.end)] = long.label_
             elif long is None and short is None:
                 sf = text[p.short_start : p.short_end]
@@ -465,11 +469,13 @@ def _named_short_form(short: str, long: str) -> bool:
 
 
 def _ent_ending_at(doc: Doc, start: int, end: int) -> Span | None:
+    """The entity that ends where the long form ends: inside it, or holding it with its modifiers ("Person
+    Re-identification (ReID)": the Schwartz–Hearst long form is "Re-identification")."""
     sp = doc.char_span(start, end, alignment_mode="expand")
     if sp is None:
         return None
-    for e in sp.ents:
-        if e.end_char == end and e.start_char >= start - 1:
+    for e in doc[max(0, sp.start - 6) : sp.end].ents:
+        if e.end_char == end and e.start_char < end:
             return e
     return None
 
