@@ -816,3 +816,54 @@ def test_a_named_proposal_owns_our_results_over_a_described_one():
         paper("p:named", "I know which model wrote your code", text, results=[{"value_text": "97.5%", "metric": "accuracy"}])
     )
     assert _rows(link(papers, exs))["97.5%"][0] == "CodeQ-Author"
+
+
+def test_shares_of_costs_relative_changes_and_coordinated_versions_are_no_rows():
+    text = ("We save 49.7% inference [FLOPs|Metric] on [ImageNet-Q|Dataset], while keeping 75.2% [top-1 accuracy|Metric]. "
+            "It reaches a [word error rate|Metric] of 11.8%, a 1.4% [WER|Metric] improvement (10.6% relative). "
+            "Our tests with [LLaVA-Q-1.5|Model] and Llama 3.2 show higher [toxicity scores|Metric] in early layers.")
+    papers, exs = corpus(
+        paper("p:cost", "[SparseGrow|Model]: growing sparse networks", text,
+              results=[{"value_text": "49.7%", "metric": "FLOPs"}, {"value_text": "75.2%", "metric": "top-1 accuracy"},
+                       {"value_text": "11.8%", "metric": "word error rate"}, {"value_text": "10.6%", "metric": "WER"},
+                       {"value_text": "3.2", "metric": "toxicity scores"}])
+    )
+    assert set(_rows(link(papers, exs))) == {"75.2%", "11.8%"}
+
+
+def test_what_a_result_is_reached_after_is_not_its_system():
+    text = ("[MarkNet|Model] embeds a watermark. Accuracy on watermarked states stays above 90% [accuracy|Metric] even "
+            "after [aggressive pruning|Method].")
+    papers, exs = corpus(
+        paper("p:after", "[MarkNet|Model]: watermarks for EEG models", text,
+              results=[{"value_text": "90%", "method": "aggressive pruning", "metric": "accuracy"}])
+    )
+    _with_spans(exs["p:after"], papers["p:after"].abstract, {"90%": {"method": "aggressive pruning"}})
+    assert _rows(link(papers, exs))["90%"][0] == "MarkNet"
+
+
+def test_a_versus_pair_goes_to_the_subject_and_to_what_it_is_compared_with():
+    text = ("In human evaluation, [BartQ|Model] achieved a better [simplicity score|Metric] over [T5-Q|Model] (2.9 versus 2.2), "
+            "while [T5-Q|Model] achieved a better [meaning score|Metric] over [BartQ|Model] (3.1 versus 2.6).")
+    papers, exs = corpus(
+        paper("p:vs", "Readable abstracts with language models", text,
+              results=[{"value_text": v, "metric": m} for v, m in (("2.9", "simplicity score"), ("2.2", "simplicity score"),
+                                                                     ("3.1", "meaning score"), ("2.6", "meaning score"))])
+    )
+    rows = _rows(link(papers, exs))
+    assert {v: rows[v][0] for v in ("2.9", "2.2", "3.1", "2.6")} == {"2.9": "BartQ", "2.2": "T5-Q", "3.1": "T5-Q", "2.6": "BartQ"}
+
+
+def test_a_system_with_a_verb_of_its_own_or_a_measure_before_the_value_does_not_own_it():
+    text = ("[BartQ-L|Model] reported the highest [SARI score|Metric] of 46.54 and [T5-Q|Model] reported the highest "
+            "[BERTscore|Model] 72.62.")
+    papers, exs = corpus(
+        paper("p:clause", "Readable abstracts with language models", text,
+              results=[{"value_text": "46.54", "method": "T5-Q", "metric": "SARI score"},
+                       {"value_text": "72.62", "method": "BERTscore", "metric": "SARI score"}])
+    )
+    _with_spans(exs["p:clause"], papers["p:clause"].abstract, {"46.54": {"method": "T5-Q"}, "72.62": {"method": "BERTscore"}})
+    rows = _rows(link(papers, exs))
+    # 72.62 is a BERTScore (typed as a system), not a SARI score: no row rather than a wrong metric
+    assert set(rows) == {"46.54"}
+    assert rows["46.54"][0] == "BartQ-L"

@@ -8,7 +8,7 @@ from kg.extract.document import ResultCandidate
 from kg.graph.model import Entity, Mention, Result, stable_hash
 from kg.link.context import PaperContext
 from kg.link.metric_aliases import is_metric_name
-from kg.link.normalize import is_generic, match_key
+from kg.link.normalize import is_generic, is_named, match_key
 from kg.link.relations import RelationBuilder
 
 ROLE_TYPES: dict[str, tuple[str, ...]] = {
@@ -187,7 +187,10 @@ def we_use_system(ctx: PaperContext, entities: dict[str, Entity]) -> str | None:
 
 
 #: "delivered 88.7% accuracy without using any appearance-based features": what the result does without
-_WITHOUT_CUE = re.compile(r"(?:\bwithout|\bw/o)\s+(?:(?:using|any|the|a|an|applying|extra|additional)\s+){0,2}$", re.I)
+_WITHOUT_CUE = re.compile(
+    # "remaining above 90% even after aggressive pruning": what was done to the system, not the system
+    r"(?:\bwithout|\bw/o|\b(?:even\s+)?after)\s+(?:(?:using|any|the|a|an|applying|extra|additional)\s+){0,2}$", re.I
+)
 #: "our model achieves", "we obtain", "the proposed method reaches": our system as the subject of a clause
 _OURS_SUBJECT_BETWEEN = re.compile(
     r"\b(?:we|our\s+(?:[\w\-]+\s+){0,2}?(?:model|method|approach|system|framework|network|technique|architecture)s?"
@@ -291,6 +294,7 @@ _OUT_OF_AFTER = re.compile(r"^\s?out\s+of\b", re.I)
 #: "11 different VQ-VAE training paradigms", "(e.g., 50+)", "16-frame 128p video", "3s of MEG signals": counts, sizes
 _COUNT_SHAPE_AFTER = re.compile(r"^(?:\s?(?:different|distinct|diverse|various|separate|unique|independent)\b|\+|-[A-Za-z])", re.I)
 _WORD_AFTER = re.compile(r"\s?([A-Za-z][\w\-]*)")
+_WORD_BEFORE = re.compile(r"(?<![\w\-])([A-Za-z][\w\-]*)\s?$")
 #: a rate written as the unit of its value: "41 images/s", "1,200 tokens per second"
 _OWN_RATE_AFTER = re.compile(r"\s?(?:[A-Za-z]+\s?/\s?(?:s|sec|second)|[A-Za-z]+\s+per\s+(?:second|sec)|it/s)\b", re.I)
 _DURATION_OF = re.compile(r"^\s?of\b", re.I)
@@ -317,6 +321,14 @@ _HYPERPARAMETER = re.compile(
 _CHANGE_METRIC = re.compile(
     r"\b(?:accuracy|precision|recall|f1|bleu|m?ap|performance|quality|psnr|ssim|score)\s+"
     r"(?:loss(?:es)?|drops?|degradations?|gains?|improvements?|reductions?|increases?|decreases?)$",
+    re.I,
+)
+
+
+#: what a system costs rather than how well it does
+_COST_METRIC = re.compile(
+    r"\b(?:[GTMK]?FLOPs?|[GTMK]?MACs?|param(?:eter)?s?|memory|latency|(?:inference|training|run|running|wall[\s\-]clock)\s+time|"
+    r"compute|energy|model\s+size|storage)\b",
     re.I,
 )
 
@@ -356,6 +368,7 @@ def is_table_like(sentence: str) -> bool:
 
 
 _NAME_BEFORE = re.compile(r"(?<![\w.\-])[A-Z][A-Za-z]+\s$")
+_LIST_JOIN_BEFORE = re.compile(r"(?:,|\band|\bor)\s+$")
 _NAME_AFTER = re.compile(r"^(?:\s[A-Z][\w\-]*|\s?[,;)])")
 
 
@@ -365,9 +378,16 @@ def _version_in_name(ctx: PaperContext, rc: ResultCandidate, text: str) -> bool:
     if "%" in rc.value_text:
         return False
     before = _NAME_BEFORE.search(text[max(0, rc.value_start - 30) : rc.value_start])
-    if not before or not _NAME_AFTER.match(text[rc.value_end : rc.value_end + 20]):
+    if not before:
         return False
     word_start = rc.value_start - len(before.group(0))
+    # "LLaVA-1.5 and Llama 3.2 show ...": a name coordinated with a named model is a name too, whatever follows
+    coordinated = _LIST_JOIN_BEFORE.search(text, max(0, word_start - 8), word_start) is not None and any(
+        m.type in ("Model", "Method") and is_named(m.text) and 0 <= word_start - m.end <= 8
+        for m in ctx.in_range(rc.field, max(0, word_start - _MAX_SPAN), word_start)
+    )
+    if not coordinated and not _NAME_AFTER.match(text[rc.value_end : rc.value_end + 20]):
+        return False
     return not any(m.type == "Metric" and m.end >= word_start for m in ctx.in_range(rc.field, max(0, word_start - 40), rc.value_start))
 
 
@@ -401,7 +421,12 @@ def is_delta(text: str, start: int, end: int) -> bool:
     after = _VALUES_AFTER.sub("", text[end : end + 80], count=1)
     return bool(
         _DELTA_BEFORE.search(text[max(0, start - 40) : start]) or _DELTA_AFTER.match(after[:40]) or _POINTS_AFTER.match(after)
+        or _RELATIVE_AFTER.match(after)
     )
+
+
+#: "a 1.4% WER improvement (10.6% relative)": the same change as a share of the baseline
+_RELATIVE_AFTER = re.compile(r"^\s?(?:\\?%)?\s*(?:relative|absolute)\s*(?:[)\],;]|$)", re.I)
 
 
 _NUMBER = re.compile(r"\d")
@@ -489,6 +514,34 @@ def _end_of(rc: ResultCandidate, role: str, text: str) -> int:
     return at + len(surface) if at >= 0 else 0
 
 
+#: "(2.9 vs. 2.2)": a pair of scores, the first of the clause's subject, the second of what it is compared with
+_VS_PAIR = re.compile(r"\(\s*([+\-]?\d+(?:\.\d+)?)\s*\\?%?\s*(?:vs\.?|versus)\s*([+\-]?\d+(?:\.\d+)?)\s*\\?%?\s*\)", re.I)
+_CLAUSE_START = re.compile(r"(?:;|\)|\bwhile\b|\bwhereas\b|\bbut\b)", re.I)
+_COMPARED_CUE = re.compile(r"\b(?:over|than|compared\s+(?:to|with)|versus|vs\.?|against)\s+(?:the\s+)?$", re.I)
+
+
+def _versus_pair_owner(ctx: PaperContext, rc: ResultCandidate) -> Mention | None:
+    """"BART-L achieved a better simplicity score over T5-Base (2.9 vs. 2.2)": the first value of the pair is the
+    clause subject's (the first named Model/Method of the clause), the second the system after "over"/"than"/
+    "compared to". None when the value is no member of such a pair or the clause does not name both."""
+    text = ctx.texts.get(rc.field, "")
+    for pm in _VS_PAIR.finditer(text, rc.sent_start, rc.sent_end or len(text)):
+        if rc.value_start not in (pm.start(1), pm.start(2)):
+            continue
+        starts = [c.end() for c in _CLAUSE_START.finditer(text, rc.sent_start, pm.start())]
+        clause = starts[-1] if starts else rc.sent_start
+        named = [
+            m for m in ctx.in_range(rc.field, clause, pm.start())
+            if m.entity and m.type in ("Model", "Method") and not is_generic(m.text) and m.end <= pm.start()
+        ]
+        compared = [m for m in named if _COMPARED_CUE.search(text, max(clause, m.start - 30), m.start)]
+        subject = [m for m in named if m not in compared]
+        if not compared or not subject or compared[0].entity == subject[0].entity:
+            return None
+        return subject[0] if rc.value_start == pm.start(1) else compared[0]
+    return None
+
+
 def _bracket_owner(ctx: PaperContext, rc: ResultCandidate, text: str) -> Mention | None:
     """"a 1.7x speedup over BarNet (69.0% mIoU)": the system written right before the bracket a value opens, unless
     the bracket compares ("(3.1 vs. 2.6)") or names its own system ("(34.4% AP at 34ms for CornerNet-Squeeze ...)")."""
@@ -555,6 +608,38 @@ def _generic_subject(ctx: PaperContext, rc: ResultCandidate, text: str) -> bool:
         m.entity and m.type in ("Model", "Method") and not is_generic(m.text) and m.end <= rc.value_start
         for m in ctx.in_range(rc.field, last.start(), rc.value_start)
     )
+
+
+#: a system with a verb of its own: "... and T5-base reported the highest BERTscore": the subject of another clause
+_OWN_VERB_AFTER = re.compile(r"\s+(?:[\w\-]+\s+)?(?:achiev\w*|obtain\w*|reach\w*|report\w*|attain\w*|yield\w*|scor\w*|gets?)\b", re.I)
+
+
+def _subject_over_other_clause(ctx: PaperContext, rc: ResultCandidate, surface: str | None) -> Mention | None:
+    """"BART-L reported the highest SARI score of 46.54 and T5-base reported ...", "T5-base reported the highest
+    BERTscore 72.62" (a measure typed as a system): the candidate's system is another clause's subject or no
+    system at all, so the value is the subject's of its own clause: the last named Model/Method before the value
+    with a verb of achieving between them. None when that reading does not apply."""
+    span = rc.spans.get("method")
+    text = ctx.texts.get(rc.field, "")
+    if not span or not surface:
+        return None
+    ms, me = int(span[0]), int(span[1])
+    other_clause = ms >= rc.value_end and _OWN_VERB_AFTER.match(text, me) is not None
+    if not (other_clause or is_metric_name(surface)):
+        return None
+    before = [
+        m for m in ctx.in_range(rc.field, rc.sent_start, rc.value_start)
+        if m.entity and m.type in ("Model", "Method") and m.end <= rc.value_start and m.start != ms
+        and not is_generic(m.text) and not is_metric_name(m.text)
+    ]
+    if not before:
+        return None
+    subj = before[-1]
+    between = text[subj.end : rc.value_start]
+    # "X achieved 74.6% ..., and the largest model, Y archived 80.2%": not past another score
+    if re.search(r"\d", between) or not _ACHIEVE.search(between) or _OURS_CUE.search(between) or _BASELINE_CUE.search(text[max(rc.sent_start, subj.start - 60) : subj.start]):
+        return None
+    return subj
 
 
 _FOR_BEFORE = re.compile(r"\bfor\s+(?:the\s+|a\s+|an\s+)?$", re.I)
@@ -629,6 +714,10 @@ def build_results(
         for role in ROLE_TYPES:
             ids[role], surf[role] = _resolve(ctx, rc, role, corpus_index)
         attached = _attached(ctx, rc)
+        if "method" not in attached:
+            pair_owner = _versus_pair_owner(ctx, rc)
+            if pair_owner is not None:
+                attached["method"] = pair_owner
         for role, m in attached.items():
             ids[role], surf[role] = m.entity, m.text
         system = results_system(ctx, entities, proposed)
@@ -653,8 +742,20 @@ def build_results(
             continue
         if is_hyperparameter(surf["metric"]) or is_table_like(text[rc.sent_start : rc.sent_end]) or _version_in_name(ctx, rc, text):
             continue
+        if "%" in rc.value_text and surf["metric"] and _COST_METRIC.search(surf["metric"]):
+            # "49.7% inference FLOPs and 47.4% training FLOPs savings", "20% ... training time": a share of a cost
+            # is a saving or a ratio, never a score (a cost is scored as an amount: "50.6 GFLOPs", "12 ms")
+            continue
         metric_span = rc.spans.get("metric")
         own_metric = "metric" in attached or (metric_span is not None and rc.value_start <= int(metric_span[0]) <= rc.value_end + 1)
+        measure_before = _WORD_BEFORE.search(text, max(rc.sent_start, rc.value_start - 30), rc.value_start)
+        if (
+            measure_before is not None and is_metric_name(measure_before.group(1))
+            and not (metric_span is not None and int(metric_span[1]) >= measure_before.start(1) and int(metric_span[0]) <= measure_before.start(1))
+        ):
+            # "T5-base reported the highest BERTscore 72.62" (BERTscore typed as a system): the value's measure is
+            # the word right before it, not the sentence's metric
+            continue
         measure_after = _WORD_AFTER.match(text, rc.value_end)
         if (
             not own_metric and measure_after is not None and is_metric_name(measure_after.group(1))
@@ -685,7 +786,9 @@ def build_results(
             # systems in general, not one of them and not ours
             ids["method"], surf["method"] = None, None
             starting = True  # no fallback to the paper's system either
-        subject = None if "method" in attached or starting else _subject_over_instrument(ctx, rc)
+        subject = None if "method" in attached or starting else (
+            _subject_over_instrument(ctx, rc) or _subject_over_other_clause(ctx, rc, surf["method"])
+        )
         if subject is not None:
             ids["method"], surf["method"] = subject.entity, subject.text
         elif not starting and "method" not in attached and (not ours or ids["method"] != ours[0]) and _baseline_or_generic(ctx, rc, surf["method"]):
