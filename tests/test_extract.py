@@ -300,3 +300,11 @@ def test_abbreviation_long_form_with_modifiers_types_a_named_short_form(nlp):
     doc = _run_component(nlp, "kg_abbreviations", text, [("Person Zorb-identification", "Task", 0), ("ZoID", "Model", 0)])
     got = {(e.text, e.start_char): e.label_ for e in doc.ents}
     assert got[("ZoID", text.index("ZoID"))] == "Task", got
+
+
+def test_a_capitalised_word_after_called_is_a_name(nlp):
+    text = "We build a reader called Quorble, and a named entity tagger dubbed The best."
+    doc = _run_component(nlp, "kg_rules", text, [])
+    found = {e.text: e.label_ for e in doc.ents}
+    assert found.get("Quorble") == "Model", found
+    assert "entity" not in found and "The" not in found, found
