@@ -867,3 +867,71 @@ def test_a_system_with_a_verb_of_its_own_or_a_measure_before_the_value_does_not_
     # 72.62 is a BERTScore (typed as a system), not a SARI score: no row rather than a wrong metric
     assert set(rows) == {"46.54"}
     assert rows["46.54"][0] == "BartQ-L"
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "delta"),
+    [
+        ("batched computation for a speedup of up to 25 over tree models", "25", True),
+        ("at a cost of as little as 2.0 BLEU points relative to the teacher", "2.0", True),
+        ("a 1.4% WER improvement (10.6% relative) over the best CNN", "10.6", True),
+        ("we obtain 31.2 BLEU points on newstest-Q", "31.2", False),
+    ],
+)
+def test_speedups_costs_and_differences_to_a_reference_are_changes(text, word, delta):
+    s = text.index(word)
+    assert is_delta(text, s, s + len(word)) is delta
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "not_score"),
+    [
+        ("It runs at over 20 FPS on 512 512 images", "512", True),
+        ("with only 300 proposals per image", "300", True),
+        ("the reconstruction of 11.3 M English-French sentence pairs", "11.3", True),
+        ("reaches 28.4 BLEU on X", "28.4", False),
+    ],
+)
+def test_sizes_and_magnitudes_written_apart_are_counts(text, word, not_score):
+    s = text.index(word)
+    assert is_not_score(text, s, s + len(word)) is not_score
+
+
+def test_the_standing_record_and_a_broken_state_of_the_art_mention_are_not_our_system():
+    text = ("For the [FaceQ|Dataset] dataset, currently the best [accuracy|Metric] for emotion recognition is 93.33%. "
+            "On the [CKQ|Model] set the current state of the art approach, using [CNNs|Method], achieves an "
+            "[accuracy|Metric] of 99.2%. Our network sets a new [single-model state-of-the-|Method] [BLEU score|Metric] "
+            "of 41.8.")
+    papers, exs = corpus(
+        paper("p:rec", "[DeXQ|Model]: expressions", text,
+              results=[{"value_text": "93.33%", "metric": "accuracy"},
+                       {"value_text": "99.2%", "method": "CKQ", "metric": "accuracy"},
+                       {"value_text": "41.8", "method": "single-model state-of-the-", "metric": "BLEU score"}])
+    )
+    _with_spans(exs["p:rec"], papers["p:rec"].abstract,
+                {"99.2%": {"method": "CKQ"}, "41.8": {"method": "single-model state-of-the-"}})
+    rows = _rows(link(papers, exs))
+    assert rows["93.33%"][0] is None and rows["99.2%"][0] is None
+    assert rows["41.8"][0] == "DeXQ"
+
+
+def test_a_from_to_pair_shares_its_system_and_dataset_and_speeds_are_no_accuracy():
+    text = ("Our method improves [one-shot accuracy|Metric] on [ImageQ|Dataset] from 87.6% to 93.2% and from 88.0% to "
+            "93.8% on [GlyphQ|Dataset]. [rank-1 accuracy|Metric] is improved from 55.3% to 80.5% for [CaffeQ|Model], and "
+            "from 73.8% to 82.3% for [ResQ-50|Model]. A faster variant runs at up to 140fps with [accuracy|Metric] matching "
+            "the original.")
+    values = ("87.6%", "93.2%", "88.0%", "93.8%", "55.3%", "80.5%", "73.8%", "82.3%", "140fps")
+    papers, exs = corpus(
+        paper("p:pair", "[MatchQ|Model]: one-shot matching", text,
+              results=[{"value_text": v, "metric": "accuracy"} for v in values[:8]])
+    )
+    a = papers["p:pair"].abstract
+    vs, s = a.index("140fps"), a.rfind(". ", 0, a.index("140fps")) + 2
+    exs["p:pair"].results.append(ResultCandidate("p:pair", "abstract", s, len(a), 140.0, "140fps", None, vs, vs + 6, metric="accuracy"))
+    # extraction's nearest-dataset guess prefers the one after the value: GlyphQ for 93.2%
+    _with_spans(exs["p:pair"], papers["p:pair"].abstract, {"93.2%": {"dataset": "GlyphQ"}, "73.8%": {"method": "CaffeQ"}})
+    rows = _rows(link(papers, exs))
+    assert "140fps" not in rows
+    assert rows["93.2%"][1] == "ImageQ" and rows["87.6%"][1] == "ImageQ" and rows["93.8%"][1] == "GlyphQ"
+    assert rows["73.8%"][0] == "ResQ-50" and rows["55.3%"][0] == "CaffeQ"
+    assert rows["82.3%"][0] == "MatchQ"

@@ -112,7 +112,16 @@ def is_starting_value(text: str, start: int, end: int) -> bool:
         (_FROM_VALUE.search(text[max(0, start - 12) : start]) and _TO_VALUE.match(text[end : end + 30]))
         or _PREVIOUS_BEST.search(text[max(0, start - 60) : start])
         or _COMPARED_MEASURE_OF.search(text[max(0, start - 80) : start])
+        or _CURRENT_BEST.search(text[max(0, start - 80) : start])
     )
+
+
+#: "currently the best accuracy for emotion recognition is 93.33%": the standing record, not the paper's result
+_CURRENT_BEST = re.compile(
+    r"\bcurrent(?:ly)?\s+(?:the\s+)?(?:best|state[\s\-]of[\s\-]the[\s\-]art|sota|record)\b(?:\s+[\w\-]+){0,5}?\s+(?:is|was|of|at|stands\s+at)\s+"
+    r"(?:only\s+|about\s+|around\s+)?$",
+    re.I,
+)
 
 
 #: "(compared to state-of-the-art accuracy of 98.7%)", "than the baseline's BLEU of 26.1": the value compared against
@@ -204,7 +213,7 @@ _INSTRUMENT_BEFORE = re.compile(
     r"\b(?:with|using|utiliz\w*|utilis\w*|leverag\w*|based\s+on|built\s+(?:on|upon))\s+(?:a\s+|an\s+|the\s+)?(?:[\w\-]+\s+){0,2}$", re.I
 )
 #: "a new single-model state-of-the-art BLEU score of 41.8": a rank, not a system
-_STATE_OF_THE_ART = re.compile(r"state[\s\-]of[\s\-]the[\s\-]art|\bsota\b", re.I)
+_STATE_OF_THE_ART = re.compile(r"state[\s\-]of[\s\-]the(?:[\s\-]art|[\s\-]*$)|\bsota\b", re.I)
 _OURS_CUE = re.compile(r"\b(?:we|our|ours|proposed|this (?:model|method|approach|work|paper))\b", re.I)
 
 
@@ -251,8 +260,8 @@ def _baseline_or_generic(ctx: PaperContext, rc: ResultCandidate, surface: str | 
 _DELTA_BEFORE = re.compile(
     r"(?:\bby\s+(?:over\s+|about\s+|around\s+|up\s+to\s+|nearly\s+|almost\s+|more\s+than\s+|roughly\s+|"
     r"a\s+margin\s+of\s+|an?\s+average\s+of\s+|approximately\s+)?"
-    r"|\b(?:improvements?|gains?|increases?|reductions?|decreases?|margins?|boosts?)\s+(?:in\s+(?:[\w\-()]+\s+){1,4}?)?of\s+"
-    r"(?:about\s+|over\s+|up\s+to\s+|more\s+than\s+|nearly\s+|almost\s+|around\s+|roughly\s+|approximately\s+)?"
+    r"|\b(?:improvements?|gains?|increases?|reductions?|decreases?|margins?|boosts?|speed[\s\-]?ups?|costs?)\s+(?:in\s+(?:[\w\-()]+\s+){1,4}?)?of\s+"
+    r"(?:about\s+|over\s+|up\s+to\s+|more\s+than\s+|nearly\s+|almost\s+|around\s+|roughly\s+|approximately\s+|as\s+little\s+as\s+)?"
     # a verb of change with the number as its object: "improves 0.94% accuracy", "saving up to 45% of ..."
     r"|\b(?:improv|boost|increas|reduc|decreas|sav|slash|cut)\w*\s+(?:up\s+to\s+|about\s+|around\s+|over\s+|nearly\s+|almost\s+)?"
     r"|[+±]\s*)[~≈]?\s*$",
@@ -273,11 +282,14 @@ _RATIO = re.compile(r"(?:x|×)$|^\s?(?:x|×|times\b|-?fold\b)", re.I)
 #: a count or size, not a score: "85 million parameters", "0.4M parameters", "1,594 distinct segments", "8.7MB",
 #: "10 out of 11 benchmarks" (a per-second rate such as "41 images/s" is a score)
 _COUNT_AFTER = re.compile(
-    r"^\s?(?:[KMBT]\b|thousand\b|million\b|billion\b|trillion\b)?\s?(?:number\s+of\s+)?(?:[a-z\-]+\s)?"
-    r"(?:parameters|params|layers|segments|images|samples|examples|videos|frames|tokens|words|sentences|documents|"
+    r"^\s?(?:[KMBT]\b|thousand\b|million\b|billion\b|trillion\b)?\s?(?:number\s+of\s+)?(?:[x×]?\s?\d+\s)?(?:[a-z\-]+\s)?"
+    r"(?:parameters|params|layers|segments|images|samples|examples|videos|frames|tokens|words|sentences|documents|pairs|"
+    r"proposals|boxes|anchors|pixels|"
     r"benchmarks|datasets|tasks|languages|classes|categories|GPUs?|TPUs?|hours|days|epochs|steps|iterations|MB|GB|TB|KB|"
     r"users|subjects|participants|queries|questions|baselines|competitors|systems)\b(?!\s?/)",
 )
+#: "11.3 M sentence pairs": a magnitude written apart from its number is a count
+_MAGNITUDE_AFTER = re.compile(r"^\s[KMB]\b(?![\w\-/%])")
 #: a share of a baseline's score, not a score: "retaining 95.4% of the original performance"
 _SHARE_OF_AFTER = re.compile(
     r"^\s?(?:\\?%)?\s*of\s+(?:the\s+|its\s+|their\s+)?(?:(?:original|baseline|full|teacher|base|uncompressed|dense|unpruned)\b"
@@ -347,6 +359,7 @@ def is_not_score(text: str, start: int, end: int) -> bool:
     value = text[start:end]
     return bool(
         _RATIO.search(value) or _RATIO.match(after) or _COUNT_AFTER.match(after) or after[:1].isalpha() or _SHARE_OF_AFTER.match(after)
+        or _MAGNITUDE_AFTER.match(after)
         or _SHARE_PERFORMANCE_AFTER.match(after)
         or ("%" not in value and _OUT_OF_AFTER.match(after))
         or _COUNT_SHAPE_AFTER.match(after) is not None
@@ -426,7 +439,9 @@ def is_delta(text: str, start: int, end: int) -> bool:
 
 
 #: "a 1.4% WER improvement (10.6% relative)": the same change as a share of the baseline
-_RELATIVE_AFTER = re.compile(r"^\s?(?:\\?%)?\s*(?:relative|absolute)\s*(?:[)\],;]|$)", re.I)
+_RELATIVE_AFTER = re.compile(
+    r"^\s?(?:\\?%)?\s*(?:(?:relative|absolute)\s*(?:[)\],;]|$)|(?:[A-Za-z][\w\-]*\s+)?points?\s+(?:relative\s+to|below|above)\b)", re.I
+)
 
 
 _NUMBER = re.compile(r"\d")
@@ -588,9 +603,11 @@ def _subject_over_instrument(ctx: PaperContext, rc: ResultCandidate) -> Mention 
 
 #: a plural or general subject: "both architectures", "recent methods", "existing approaches", "all models"
 _GENERIC_SUBJECT = re.compile(
-    r"\b(?:both|all|recent|existing|previous|prior|current|other|many|most|several|these|those|such)\s+(?:[\w\-]+\s+){0,2}?"
+    r"(?:\b(?:both|all|recent|existing|previous|prior|current|other|many|most|several|these|those|such)\s+(?:[\w\-]+\s+){0,2}?"
     r"(?:models|methods|architectures|approaches|systems|networks|works|detectors|algorithms|techniques|baselines)\b"
-    r"(?:\s+(?:[\w\-]+\s+){0,8}?)?(?:achiev\w*|obtain\w*|reach\w*|attain\w*|yield\w*|realiz\w*|run\w*|perform\w*|score\w*|get|gets)\b",
+    # "the current state of the art approach, using CNNs, achieves ...": the standing record's holder
+    r"|\bthe\s+(?:current\s+)?state[\s\-]of[\s\-]the[\s\-]art\s+(?:model|method|approach|system|technique)s?\b)"
+    r"(?:[\s,]+(?:[\w\-]+[\s,]+){0,8}?)?(?:achiev\w*|obtain\w*|reach\w*|attain\w*|yield\w*|realiz\w*|run\w*|perform\w*|score\w*|get|gets)\b",
     re.I,
 )
 
@@ -606,6 +623,8 @@ def _generic_subject(ctx: PaperContext, rc: ResultCandidate, text: str) -> bool:
         return False
     return not any(
         m.entity and m.type in ("Model", "Method") and not is_generic(m.text) and m.end <= rc.value_start
+        # "the current state of the art approach, using CNNs, achieves": what they are built with is no owner
+        and not _WITH_BEFORE.search(text[max(last.start(), m.start - 30) : m.start])
         for m in ctx.in_range(rc.field, last.start(), rc.value_start)
     )
 
@@ -640,6 +659,63 @@ def _subject_over_other_clause(ctx: PaperContext, rc: ResultCandidate, surface: 
     if re.search(r"\d", between) or not _ACHIEVE.search(between) or _OURS_CUE.search(between) or _BASELINE_CUE.search(text[max(rc.sent_start, subj.start - 60) : subj.start]):
         return None
     return subj
+
+
+_PAIR_TO = re.compile(r"\s*\\?%?\s*to\s+[\d.,]+\s*\\?%?", re.I)
+_PAIR_FROM = re.compile(r"\bfrom\s+[\d.,]+\s*\\?%?\s*to\s+$", re.I)
+_PAIR_FOR = re.compile(r"\s*(?:for|of|by|with|using)\s+(?:the\s+|a\s+|an\s+)?", re.I)
+_PAIR_ON = re.compile(r"\s*(?:on|in|over)\s+(?:the\s+)?", re.I)
+_ON_BEFORE_PAIR = re.compile(r"\b(?:on|in|over)\s+(?:the\s+)?$", re.I)
+#: units that make a value a speed or a time
+_UNIT_MISMATCH = re.compile(r"\d\s?(?:fps|FPS|ms|s)$")
+_SPEED_OR_TIME = re.compile(r"fps|frame|speed|throughput|latency|time|second|\bms\b|runtime|rate", re.I)
+
+
+def _pair_bounds(rc: ResultCandidate, text: str) -> tuple[int, int] | None:
+    """Span of the "from A to B" pair a value belongs to (as A or as B), or None."""
+    if _FROM_VALUE.search(text[max(0, rc.value_start - 12) : rc.value_start]):
+        m = _PAIR_TO.match(text, rc.value_end)
+        if m:
+            return text.rfind("from", 0, rc.value_start), m.end()
+    m = _PAIR_FROM.search(text[max(0, rc.value_start - 40) : rc.value_start])
+    if m:
+        return rc.value_start - (len(text[max(0, rc.value_start - 40) : rc.value_start]) - m.start()), rc.value_end
+    return None
+
+
+def _mention_at_start(ctx: PaperContext, rc: ResultCandidate, pos: int, types: tuple[str, ...]) -> Mention | None:
+    return next((m for m in ctx.in_range(rc.field, pos, pos + 1) if m.entity and m.type in types), None)
+
+
+def _pair_system(ctx: PaperContext, rc: ResultCandidate, text: str) -> Mention | None:
+    """"from 73.8% to 82.3% for ResNet-50": the named system right after the pair a starting value opens."""
+    bounds = _pair_bounds(rc, text)
+    if bounds is None or bounds[1] <= rc.value_end:
+        return None
+    m = _PAIR_FOR.match(text, bounds[1])
+    if not m:
+        return None
+    own = _mention_at_start(ctx, rc, m.end(), ("Model", "Method"))
+    return own if own is not None and not is_generic(own.text) else None
+
+
+def _pair_dataset(ctx: PaperContext, rc: ResultCandidate, text: str) -> Mention | None:
+    """"on ImageNet from 87.6% to 93.2% and from 88.0% to 93.8% on Omniglot": both values of a "from A to B" pair
+    share the dataset written right after the pair ("to 93.8% on Omniglot") or right before it ("on ImageNet from")."""
+    bounds = _pair_bounds(rc, text)
+    if bounds is None:
+        return None
+    m = _PAIR_ON.match(text, bounds[1])
+    if m:
+        ds = _mention_at_start(ctx, rc, m.end(), ("Dataset",))
+        if ds is not None:
+            return ds
+    for ds in reversed(ctx.in_range(rc.field, max(rc.sent_start, bounds[0] - _MAX_SPAN), bounds[0])):
+        if ds.entity and ds.type == "Dataset" and not text[ds.end : bounds[0]].strip() and _ON_BEFORE_PAIR.search(
+            text[max(rc.sent_start, ds.start - 12) : ds.start]
+        ):
+            return ds
+    return None
 
 
 _FOR_BEFORE = re.compile(r"\bfor\s+(?:the\s+|a\s+|an\s+)?$", re.I)
@@ -748,6 +824,9 @@ def build_results(
             continue
         metric_span = rc.spans.get("metric")
         own_metric = "metric" in attached or (metric_span is not None and rc.value_start <= int(metric_span[0]) <= rc.value_end + 1)
+        if _UNIT_MISMATCH.search(rc.value_text) and surf["metric"] and not _SPEED_OR_TIME.search(surf["metric"]):
+            # "140fps with accuracy matching ...", "in 12 ms": a speed or a time is no score of an accuracy
+            continue
         measure_before = _WORD_BEFORE.search(text, max(rc.sent_start, rc.value_start - 30), rc.value_start)
         if (
             measure_before is not None and is_metric_name(measure_before.group(1))
@@ -770,6 +849,16 @@ def build_results(
             # which is not the sentence's metric
             continue
         starting = "method" not in attached and is_starting_value(text, rc.value_start, rc.value_end)
+        if starting:
+            # "from 73.8% to 82.3% for ResNet-50": the starting value is the named system's before the change
+            own = _pair_system(ctx, rc, text)
+            if own is not None:
+                ids["method"], surf["method"] = own.entity, own.text
+        if "dataset" not in attached:
+            pair_ds = _pair_dataset(ctx, rc, text)
+            if pair_ds is not None:
+                attached["dataset"] = pair_ds
+                ids["dataset"], surf["dataset"] = pair_ds.entity, pair_ds.text
         if "method" not in attached and _COMPARED_BEFORE.search(text, max(rc.sent_start, rc.value_start - 60), rc.value_start):
             # "... compared with 70.1% and 38.2% for Llama-3-8B": a baseline's values, whose system follows them or is unnamed
             starting = True
