@@ -308,3 +308,9 @@ def test_a_capitalised_word_after_called_is_a_name(nlp):
     found = {e.text: e.label_ for e in doc.ents}
     assert found.get("Quorble") == "Model", found
     assert "entity" not in found and "The" not in found, found
+
+
+def test_latex_braces_are_not_formula_context(nlp):
+    text = r"Our ZorbNet7 gains {\bf 8.2} points over {\it QuillNet}."
+    doc = _run_component(nlp, "kg_rules", text, [])
+    assert {"ZorbNet7", "QuillNet"} <= {e.text for e in doc.ents}

@@ -155,8 +155,9 @@ _PLAUSIBLE_NAME = re.compile(r"^(?=.{3,25}$)(?:[A-Z][\w\-.+]*|[a-z]{1,4}[A-Z][\w
 _CITATION_KEY = re.compile(r"^[a-z]+\d{4}[a-z]+$")
 #: a lowercase word with one capital at its end ("modN", "nwN"): indices and variables of formulas, not names
 _VARIABLE_LIKE = re.compile(r"^[a-z]+[A-Z]$")
-#: characters of formulas and pseudo-code (PDF-extracted papers keep them inline: "x 2 RM ⇥ N", "y ⇐ NEXT (n)")
-_MATH_CHARS = frozenset("=⇥⇤⇐⇒←→∗∈∑∏≤≥×÷√∂∇·|{}^_⇡✓◆")
+#: characters of formulas and pseudo-code (PDF-extracted papers keep them inline: "x 2 RM ⇥ N", "y ⇐ NEXT (n)");
+#: not braces, which abstracts use for LaTeX markup ("{\bf 8.2\%}")
+_MATH_CHARS = frozenset("=⇥⇤⇐⇒←→∗∈∑∏≤≥×÷√∂∇·|^_⇡✓◆")
 
 
 def _in_formula(text: str, start: int, end: int, width: int = 25) -> bool:
