@@ -9,9 +9,12 @@ so ``getattr(paper, field)[start:end] == mention.text`` holds whatever the input
 from __future__ import annotations
 
 import bisect
+import ctypes
+import ctypes.util
 import hashlib
 import logging
 import gc
+import itertools
 import multiprocessing as mp
 import os
 from pathlib import Path
@@ -297,6 +300,46 @@ def _extract_serial(papers: Iterable[Paper], nlp: Language, batch_size: int = 64
 
 
 # ------------------------------------------------------------------------------------------ parallel
+_ALLOCATOR_TUNED = False
+
+
+def _tune_allocator() -> None:
+    """Keep freed memory in the process instead of handing it back to the kernel after every NER batch.
+
+    glibc serves the NER's large scratch arrays with ``mmap`` and unmaps them on free, so every batch faults its
+    pages in again: about 400k page faults and 1.3 CPU-seconds of kernel time over 1,017 abstracts (6 % of the
+    work). Fixed thresholds (32 MB per mapping, 256 MB kept before trimming) cut that to about 40k faults; the
+    setting is process-wide, inherited by forked workers and changes nothing but memory reuse. No-op off glibc.
+    """
+    global _ALLOCATOR_TUNED
+    if _ALLOCATOR_TUNED:
+        return
+    _ALLOCATOR_TUNED = True
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # pragma: no cover - not glibc (macOS, musl without mallopt)
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    mallopt(m_mmap_threshold, 32 * 1024 * 1024)
+    mallopt(m_trim_threshold, 256 * 1024 * 1024)
+
+
+def _task_sizes(total: int | None, workers: int, batch_size: int) -> Iterator[int]:
+    """Papers per task: full NER batches while plenty remain, then shrinking so the workers finish together.
+
+    With an unknown total (a lazy iterable), half batches as before.
+    """
+    if total is None:
+        while True:
+            yield max(8, batch_size // 2)
+    remaining = total
+    while remaining > 0:
+        n = min(batch_size, max(8, remaining // (2 * workers)), remaining)
+        yield n
+        remaining -= n
+
+
 _WORKER_NLP: Language | None = None
 
 
@@ -352,6 +395,7 @@ def map_extractions(
     instead of a serial bottleneck. ``post`` must be a module-level function (it is pickled by reference);
     ``None`` yields the :class:`PaperExtraction` itself.
     """
+    _tune_allocator()
     if workers <= 0:
         workers = os.cpu_count() or 1
     if workers == 1:
@@ -374,18 +418,16 @@ def map_extractions(
         # objects alive now are never collected in the children: their pages stay shared instead of being
         # copied by the collector touching every object's header
         gc.freeze()
-    # tasks of half a batch: smaller ones keep the workers busier at the end but make the NER's batches less
-    # efficient (16 docs per batch cost about 12 % more NER time than 64)
-    chunk = max(8, batch_size // 2)
+    # tasks of a whole NER batch while many papers remain (16 docs per batch cost about 12 % more NER time than
+    # 64), shrinking towards the end so that no worker idles while the other finishes a big task
+    sizes = _task_sizes(len(papers) if isinstance(papers, (list, tuple)) else None, workers, batch_size)
 
     def chunks():
-        buf = []
-        for p in papers:
-            buf.append(p)
-            if len(buf) >= chunk:
-                yield (buf, batch_size, post)
-                buf = []
-        if buf:
+        it = iter(papers)
+        while True:
+            buf = list(itertools.islice(it, next(sizes, 8)))
+            if not buf:
+                return
             yield (buf, batch_size, post)
 
     try:

@@ -1,0 +1,47 @@
+"""The fast paths of ``kg extract`` give the same output as the plain one: any number of workers, any task sizes.
+
+Behaviour only (speed figures live in ``benchmarks/bench_extract.py``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import pipeline as P
+from kg.extract.cli_commands import run_extract
+
+
+@pytest.mark.parametrize("total,workers,batch", [(0, 2, 64), (1, 2, 64), (7, 2, 64), (1017, 2, 64), (300, 3, 16), (50, 2, 8)])
+def test_task_sizes_cover_every_paper_once(total, workers, batch):
+    sizes = list(P._task_sizes(total, workers, batch))
+    assert sum(sizes) == total
+    assert all(0 < n <= batch for n in sizes)
+    # tasks never grow towards the end: the tail is made of the small ones
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_task_sizes_of_an_unknown_total_are_half_batches():
+    gen = P._task_sizes(None, 2, 64)
+    assert [next(gen) for _ in range(3)] == [32, 32, 32]
+
+
+@pytest.fixture(scope="module")
+def serial_output(tmp_path_factory, sample_corpus):
+    out = tmp_path_factory.mktemp("serial") / "one.jsonl"
+    run_extract([sample_corpus], output=out, workers=1)
+    return out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("batch_size", [8, 64])
+def test_two_workers_and_any_task_size_write_identical_lines(tmp_path, sample_corpus, serial_output, batch_size):
+    out = tmp_path / "two.jsonl"
+    summary = run_extract([sample_corpus], output=out, workers=2, batch_size=batch_size)
+    text = out.read_text(encoding="utf-8")
+    assert text == serial_output
+    assert summary["papers"] == text.count("\n") > 0
+
+
+def test_allocator_tuning_is_idempotent():
+    P._tune_allocator()
+    P._tune_allocator()
+    assert P._ALLOCATOR_TUNED
