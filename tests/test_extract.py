@@ -308,6 +308,9 @@ def test_a_capitalised_word_after_called_is_a_name(nlp):
     found = {e.text: e.label_ for e in doc.ents}
     assert found.get("Quorble") == "Model", found
     assert "entity" not in found and "The" not in found, found
+    text = "We propose a mixer, dubbed Frobnic Spectrum Mixer (FSM), for images."
+    found = {e.text: e.label_ for e in _run_component(nlp, "kg_rules", text, []).ents}
+    assert found.get("Frobnic Spectrum Mixer") == "Model" and "Frobnic" not in found, found
 
 
 def test_latex_braces_are_not_formula_context(nlp):

@@ -140,6 +140,7 @@ _INTRO = re.compile(
     r"release|releases|develop|develops|build)\s{1,3}(?:a\s{1,3}|an\s{1,3}|the\s{1,3})?(?:novel\s{1,3}|new\s{1,3})?"
     r"(" + _NAMEWORD + r")"
 )
+_CAPITALISED_RUN = re.compile(r"(?:\s[A-Z][\w\-]*){1,4}")
 _BAPTISM = re.compile(r"(?:named|dubbed|called|termed|coined)\s", re.I)
 _STOP_CAPS = {
     "The", "This", "These", "Those", "Our", "We", "In", "On", "For", "To", "A", "An", "It", "Its", "Their", "As",
@@ -298,9 +299,15 @@ class RuleRecognizer:
             # after "called / named / dubbed" a capitalised word is a name too ("a reader model called Masque")
             baptised = _BAPTISM.match(m.group(0)) is not None and w[:1].isupper() and len(w) >= 3
             if (word_is_named(w) or is_acronym(w) or baptised) and w not in _STOP_CAPS:
-                after = text[m.end(1) : m.end(1) + 80]
+                end = m.end(1)
+                if baptised:
+                    # a name of capitalised words ("dubbed Dynamic Spectrum Mixer (DSM)")
+                    more = _CAPITALISED_RUN.match(text, end)
+                    if more:
+                        end = more.end()
+                after = text[end : end + 80]
                 label = "Dataset" if _APPOSITIVE_DATASET.match(after) else "Model"
-                sp = make_span(doc, m.start(1), m.end(1), label)
+                sp = make_span(doc, m.start(1), end, label)
                 if sp is not None:
                     weak.append((sp, "rule:named"))
         # title prefix "SVTRv2: ..."
