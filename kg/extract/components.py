@@ -165,6 +165,8 @@ def _in_formula(text: str, start: int, end: int, width: int = 25) -> bool:
     """Whether a name stands among formula characters (two or more within ``width`` characters)."""
     window = text[max(0, start - width) : start] + text[end : end + width]
     return sum(1 for c in window if c in _MATH_CHARS) >= 2
+
+
 #: acronyms that name no model: hardware, fields, generic words in capitals
 _STOP_ACRONYMS = {
     "GPU", "CPU", "TPU", "NPU", "API", "NLP", "SOTA", "RAM", "URL", "PDF", "USA", "HTTP", "HTML", "JSON", "XML",
