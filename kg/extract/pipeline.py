@@ -69,7 +69,7 @@ from spacy.tokens import Doc  # noqa: E402
 from kg.extract import components as _components  # noqa: E402  (registers the factories)
 from kg.extract import tokenizer as _tokenizer  # noqa: F401,E402  (registers the tokenizer)
 from kg.extract.components import SOURCE_CONFIDENCE  # noqa: E402
-from kg.extract.spans import sentence_spans  # noqa: E402
+from kg.extract.spans import doc_text, sentence_spans  # noqa: E402
 from kg.extract.links import find_links  # noqa: E402
 from kg.extract.document import Abbreviation, PaperExtraction, ResultCandidate  # noqa: E402
 from kg.extract.textnorm import normalize  # noqa: E402
@@ -192,11 +192,16 @@ def _to_extraction(job: _Job, docs: list[Doc], version: str) -> PaperExtraction:
     sentences: dict[str, list[tuple[int, int]]] = {}
     for doc in docs:
         off = doc.user_data.get("kg_offset", 0)
+        dtext = doc_text(doc)
         for ta, tb in sentence_spans(doc):
-            s = doc[ta:tb]
-            st = s.text
+            if tb <= ta:
+                continue
+            # the sentence's characters sliced from the cached text: Span.text would build a Token per word
+            last = doc[tb - 1]
+            start_char = doc[ta].idx
+            st = dtext[start_char : last.idx + len(last)]
             lstrip = len(st) - len(st.lstrip())
-            a, b = off + s.start_char + lstrip, off + s.start_char + len(st.rstrip())
+            a, b = off + start_char + lstrip, off + start_char + len(st.rstrip())
             if b <= a:
                 continue
             loc = job.field_of(a, b)
