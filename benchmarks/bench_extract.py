@@ -74,10 +74,13 @@ def main() -> None:
     print(f"input: {n} title+abstract records, {words} words")
     for w in args.workers:
         for _ in range(args.repeat):
+            # other jobs on the machine slow the wall figure: the 1-minute load average before each run says how much
+            load = os.getloadavg()[0]
             dt, lines = run(inp, w)
             print(
                 f"kg extract --workers {w}: {lines} records out, {dt:6.2f} s wall  {n / dt:7.1f} abstracts/s  "
-                f"{words / dt:9.0f} words/s  (CPU {run.cpu:.1f} s: {n / run.cpu:.1f} abstracts per CPU-second)"
+                f"{words / dt:9.0f} words/s  (CPU {run.cpu:.1f} s: {n / run.cpu:.1f} abstracts per CPU-second; "
+                f"load average {load:.2f})"
             )
     from kg.extract import extract_paper, load_pipeline
     from kg.graph.model import Paper
