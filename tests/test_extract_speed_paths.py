@@ -45,18 +45,3 @@ def test_allocator_tuning_is_idempotent():
     P._tune_allocator()
     P._tune_allocator()
     assert P._ALLOCATOR_TUNED
-
-
-def test_spacy_cli_stays_importable_after_the_light_import():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys; import kg.extract.pipeline as P; "
-        "light = 'spacy.cli' not in sys.modules; "
-        "import spacy.cli; from spacy.cli import train; import spacy; "
-        "assert hasattr(spacy.cli, 'app') and callable(train); "
-        "assert isinstance(spacy.info(), dict); print(light)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "True"

@@ -20,60 +20,18 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, TypeVar
 
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
 
-
-def _import_spacy_without_its_cli() -> None:
-    """Import spaCy without its command-line package, which ``spacy/__init__.py`` imports only for ``spacy.info``.
-
-    ``spacy.cli`` pulls in requests, weasel and every CLI command: about 0.25 CPU-seconds of the 0.85 s import,
-    paid serially at every ``kg extract`` start before any worker runs. While spaCy imports, a placeholder stands
-    for ``spacy.cli``; it is removed afterwards, so a later ``import spacy.cli`` (``kg train``) loads the real one,
-    and ``spacy.info`` imports it on first call. Any surprise falls back to the plain import.
-    """
-    import sys
-    import types
-
-    if "spacy" in sys.modules:
-        return
-    cli = types.ModuleType("spacy.cli")
-    cli.__path__ = []  # a package, so that ``spacy.cli.info`` resolves to the placeholder below
-    info = types.ModuleType("spacy.cli.info")
-
-    def lazy_info(*args, **kwargs):
-        from spacy.cli.info import info as real_info
-
-        return real_info(*args, **kwargs)
-
-    info.info = lazy_info
-    sys.modules["spacy.cli"], sys.modules["spacy.cli.info"] = cli, info
-    try:
-        import spacy  # noqa: F401
-    except Exception:  # pragma: no cover - a spaCy version whose import needs its CLI: import it plainly
-        for name in [n for n in sys.modules if n == "spacy" or n.startswith("spacy.")]:
-            del sys.modules[name]
-    finally:
-        for name in ("spacy.cli.info", "spacy.cli"):
-            if sys.modules.get(name) in (cli, info):
-                del sys.modules[name]
-        pkg = sys.modules.get("spacy")
-        if pkg is not None and getattr(pkg, "cli", None) is cli:
-            delattr(pkg, "cli")
-
-
-_import_spacy_without_its_cli()
-
-import spacy  # noqa: E402
-from spacy.language import Language  # noqa: E402
-from spacy.tokens import Doc  # noqa: E402
-
-from kg.extract import components as _components  # noqa: E402  (registers the factories)
-from kg.extract import tokenizer as _tokenizer  # noqa: F401,E402  (registers the tokenizer)
-from kg.extract.components import SOURCE_CONFIDENCE  # noqa: E402
-from kg.extract.spans import doc_text, sentence_spans  # noqa: E402
-from kg.extract.links import find_links  # noqa: E402
-from kg.extract.document import Abbreviation, PaperExtraction, ResultCandidate  # noqa: E402
-from kg.extract.textnorm import normalize  # noqa: E402
-from kg.graph.model import Mention, Paper  # noqa: E402
+from kg.extract import components as _components  # registers the factories
+from kg.extract import tokenizer as _tokenizer  # noqa: F401  (registers the tokenizer)
+from kg.extract.components import SOURCE_CONFIDENCE
+from kg.extract.spans import doc_text, sentence_spans
+from kg.extract.links import find_links
+from kg.extract.document import Abbreviation, PaperExtraction, ResultCandidate
+from kg.extract.textnorm import normalize
+from kg.graph.model import Mention, Paper
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
