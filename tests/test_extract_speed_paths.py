@@ -45,3 +45,51 @@ def test_allocator_tuning_is_idempotent():
     P._tune_allocator()
     P._tune_allocator()
     assert P._ALLOCATOR_TUNED
+
+
+def test_shipped_pipeline_multiplies_with_numpy_and_predicts_as_with_blis(sample_corpus):
+    """The NER's thinc models use NumPy's gemm (kg.extract.blas); thinc's blis default gives the same entities."""
+    from thinc.api import NumpyOps
+
+    from kg.extract import load_pipeline
+    from kg.ingest import read_papers
+
+    nlp = load_pipeline()
+    ner = nlp.get_pipe("ner")
+    nodes = list(ner.model.walk())
+    assert nodes and all(isinstance(n.ops, NumpyOps) and not n.ops.use_blis for n in nodes)
+    texts = [f"{p.title}\n\n{p.abstract}" for p in read_papers([sample_corpus])]
+    assert len(texts) >= 20
+
+    def entities():
+        return [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in ner.pipe(nlp.make_doc(t) for t in texts)]
+
+    with P.single_blas_thread():
+        with_numpy = entities()
+        blis = NumpyOps()  # thinc's default: blis
+        for n in nodes:
+            n.ops = blis
+        try:
+            with_blis = entities()
+        finally:
+            P.use_numpy_gemm(nlp)
+    assert sum(map(len, with_numpy)) > 100
+    assert with_numpy == with_blis
+
+
+def test_extraction_holds_blas_at_one_thread_and_restores_it():
+    from threadpoolctl import threadpool_info
+
+    from kg.graph.model import Paper
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    assert before, "NumPy's BLAS is loaded"
+    seen = []
+    papers = [Paper(id=f"p{i}", title="BERT", abstract="We fine-tune BERT on SQuAD with 91.2 F1.") for i in range(3)]
+    for _ex in P.extract_papers(papers):
+        seen.append(blas_threads())
+    assert seen and all(set(s) == {1} for s in seen)
+    assert blas_threads() == before

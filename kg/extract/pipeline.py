@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 
 from kg.extract import components as _components  # registers the factories
 from kg.extract import tokenizer as _tokenizer  # noqa: F401  (registers the tokenizer)
+from kg.extract.blas import single_blas_thread, use_numpy_gemm
 from kg.extract.components import SOURCE_CONFIDENCE
 from kg.extract.spans import doc_text, sentence_spans
 from kg.extract.links import find_links
@@ -80,7 +81,7 @@ def load_pipeline(path: str | Path | None = None) -> Language:
         )
     nlp = spacy.load(path)
     nlp.max_length = 10_000_000
-    return nlp
+    return use_numpy_gemm(nlp)
 
 
 # ----------------------------------------------------------------------------------------- per paper
@@ -350,6 +351,9 @@ _WORKER_NLP: Language | None = None
 
 def _worker_init(path: str | None) -> None:
     global _WORKER_NLP
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")  # forked workers inherit it; spawned ones start anew
     if _WORKER_NLP is None:
         _WORKER_NLP = load_pipeline(path)
 
@@ -400,6 +404,11 @@ def map_extractions(
     instead of a serial bottleneck. ``post`` must be a module-level function (it is pickled by reference);
     ``None`` yields the :class:`PaperExtraction` itself.
     """
+    with single_blas_thread():
+        yield from _map_extractions(papers, post, nlp, workers, batch_size, model_path)
+
+
+def _map_extractions(papers, post, nlp, workers, batch_size, model_path):
     _tune_allocator()
     if workers <= 0:
         workers = os.cpu_count() or 1
