@@ -144,8 +144,11 @@ def train(
     import contextlib
     import sys
 
-    # spaCy prints its training table on stdout; the CLI keeps stdout for data
-    with contextlib.redirect_stdout(sys.stderr):
+    from thinc.api import use_ops
+
+    # spaCy prints its training table on stdout; the CLI keeps stdout for data. The models multiply with NumPy's
+    # BLAS, as the shipped pipeline does at run time (kg.extract.blas: thinc's blis default is about 4x slower here)
+    with contextlib.redirect_stdout(sys.stderr), use_ops("numpy", use_blis=False):
         spacy_train(config, tmp / "trained", overrides=ov, use_gpu=-1)
     from kg.extract.assemble import assemble
 
