@@ -540,3 +540,38 @@ def test_value_for_a_named_system():
     g = link(papers, exs)
     rows = {r.value_text: (r.surface["method"], r.surface["dataset"]) for r in g.results.values()}
     assert rows == {"34.4%": ("CornerNet-Squeeze", "COCO"), "33.0%": ("YOLOv3", "COCO")}
+
+
+def test_a_surface_takes_the_type_most_papers_give_it():
+    papers, exs = corpus(
+        paper("p:1", "A", "We fine-tune [RoBERTa|Model] for [natural language processing|Task] with [fine-tuning|Method]."),
+        paper("p:2", "B", "[RoBERTa|Model] and [natural language processing|Task] again, with [fine-tuning|Method]."),
+        paper("p:3", "C", "Distilled [RoBERTa|Model] helps [natural language processing|Task] and [fine-tuning|Task]."),
+        # the minority readings: a slip (Dataset), a descriptive term (Method), a near-tie (fine-tuning 2:2)
+        paper("p:4", "D", "We probe [RoBERTa|Dataset] with [Natural Language Processing|Method] and [fine-tuning|Task]."),
+        # a short form this paper defines keeps the type its definition gives, whatever the corpus says
+        paper("p:5", "E", "The [Multi-view Image Matching|Dataset] ([MIM|Dataset]) benchmark tests [ViT|Model]."),
+        paper("p:6", "F", "The [MIM|Model] model [MIM|Model] is used."),
+        paper("p:7", "G", "A [MIM|Model] baseline."),
+        paper("p:8", "H", "The [MIM|Model] family."),
+    )
+    g = link(papers, exs)
+    roberta = [e for e in g.entities.values() if match_key(e.name) == "roberta"]
+    assert [(e.type, e.papers) for e in roberta] == [("Model", ["p:1", "p:2", "p:3", "p:4"])]
+    nlp = [e for e in g.entities.values() if match_key(e.name) == "naturallanguageprocessing"]
+    assert [(e.type, len(e.papers)) for e in nlp] == [("Task", 4)]
+    retyped = sorted((m.paper, m.text, m.type) for m in g.mentions if m.source.endswith("+link:type_corpus"))
+    assert retyped == [("p:4", "Natural Language Processing", "Task"), ("p:4", "RoBERTa", "Model")]
+    assert g.meta["link"]["mentions_retyped_by_corpus"] == 2
+    # near-tie: both readings stay
+    assert sorted(e.type for e in g.entities.values() if match_key(e.name) == "finetuning") == ["Method", "Task"]
+    # the defining paper's MIM stays its dataset; the other papers' MIM is the model
+    mim = {m.paper: m.type for m in g.mentions if m.text == "MIM"}
+    assert mim["p:5"] == "Dataset" and {mim[p] for p in ("p:6", "p:7", "p:8")} == {"Model"}
+
+
+def test_corpus_type_needs_two_papers_and_a_clear_majority():
+    # one paper against one: nothing changes
+    g = link(*corpus(paper("p:1", "A", "[LoRA|Model] adapters."), paper("p:2", "B", "[LoRA|Dataset] splits.")))
+    assert sorted(e.type for e in g.entities.values()) == ["Dataset", "Model"]
+    assert g.meta["link"]["mentions_retyped_by_corpus"] == 0

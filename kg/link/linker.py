@@ -11,7 +11,7 @@ from kg.graph.model import FIELDS, KnowledgeGraph, Mention, Paper
 from kg.link.canonical import FUZZY_THRESHOLD, Canonicaliser, abbreviations_from_mentions
 from kg.link.context import PaperContext
 from kg.link.normalize import match_key
-from kg.link.propagate import dataset_names, propagate, retype_by_context
+from kg.link.propagate import consolidate_types, dataset_names, propagate, retype_by_context
 from kg.link.relations import RelationBuilder, paper_rules, title_prefix_mentions, variant_relations
 from kg.link.repos import build_repositories
 from kg.link.results import build_results
@@ -112,6 +112,7 @@ def link(
     datasets = dataset_names(ctxs)
     for ctx in ctxs:
         retype_by_context(ctx, datasets)
+    retyped = consolidate_types(ctxs)
     propagated = propagate(ctxs)
 
     canon = Canonicaliser(previous)
@@ -161,6 +162,7 @@ def link(
                 "fuzzy_threshold": FUZZY_THRESHOLD,
                 "mentions_dropped": skipped,
                 "mentions_propagated": propagated,
+                "mentions_retyped_by_corpus": retyped,
                 "mentions_unlinked": unlinked,
                 "previous_ids_kept": sum(1 for e in entities if previous is not None and e in previous.entities),
             }

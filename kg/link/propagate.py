@@ -4,6 +4,10 @@ Extraction sees one paper at a time; linking sees the corpus. Two repairs use th
 
 * **type by context** (``link:type_context``): a Model/Method mention written as a dataset ("VOT-2018", "the
   CNN/DailyMail cloze test", "BRATS 2015 dataset") is retyped Dataset;
+* **one type per surface across the corpus** (``link:type_corpus``, :func:`consolidate_types`): a surface that most
+  papers give one type ("RoBERTa" a Model in four papers, a Dataset in one; "natural language processing" a Task
+  in twenty, a Method in one) takes that type in the other papers too, so the graph holds one node for it rather
+  than one per type;
 * **propagation** (``link:propagated``): a surface tagged in a paper is tagged at its other, untagged occurrences
   in that paper (names and multi-word terms), and a *name* (digits or inner capitals: ``ImageNet``, ``GPT-4``)
   tagged anywhere in the corpus with a clear type, or a lower-case task of several words tagged Task in two papers
@@ -18,8 +22,9 @@ import re
 from collections import Counter, defaultdict
 
 from kg.graph.model import FIELDS, Mention
+from kg.link.canonical import abbreviations_from_mentions
 from kg.link.context import PaperContext
-from kg.link.normalize import is_named, is_proper_name
+from kg.link.normalize import is_named, is_proper_name, match_key
 
 MAX_NGRAM = 6
 _TOKEN = re.compile(r"\S+")
@@ -115,6 +120,60 @@ def _candidates(text: str, first_words: set[str]):
                 e -= 1
             if e > s:
                 yield s, e, text[s:e]
+
+
+#: sources whose type comes from a cue written next to the mention ("the X dataset", "X: ..." as the title): the
+#: paper says what the thing is, whatever other papers do
+_CUE_TYPED = ("rule:dataset_pattern", "rule:title_prefix", "link:title_prefix", "link:type_context")
+
+
+#: Model and Method are one family here: which of the two a name is, canonicalisation decides for the whole corpus
+_FAMILY = {"Model": "Model|Method", "Method": "Model|Method"}
+
+
+def consolidate_types(ctxs: list[PaperContext], min_papers: int = 2, majority: float = 2.0) -> int:
+    """Give each surface key the type most papers give it (in place); return how many mentions were retyped.
+
+    Surfaces are grouped by their type-free key (:func:`kg.link.normalize.match_key` without a type: case,
+    hyphens, plurals); Model and Method count as one family, since canonicalisation settles which of the two a key
+    is. A key whose leading family is given by at least ``min_papers`` papers and by ``majority`` times as many
+    papers as all its other types together retypes the other papers' mentions of it (to the family's most common
+    type). A mention keeps its type where the paper itself says what the thing is: a short form the paper defines
+    ("MIM" for masked image modeling here, for a model's name there: abbreviations resolve by the paper's own
+    definition), or a type read from a cue next to it (``_CUE_TYPED``). Ties and near-ties change nothing:
+    "fine-tuning" as a Method in twelve papers and a Task in seven stays both.
+    """
+    papers_by_type: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for ctx in ctxs:
+        for m in ctx.mentions:
+            k = match_key(m.text)
+            if k:
+                papers_by_type[k][m.type].add(ctx.id)
+    winner: dict[str, tuple[str, str]] = {}  #: key -> (family, type to give)
+    for k, by_type in papers_by_type.items():
+        families: dict[str, set[str]] = defaultdict(set)
+        for t, ps in by_type.items():
+            families[_FAMILY.get(t, t)] |= ps
+        if len(families) < 2:
+            continue
+        (fam, ps), *rest = sorted(families.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        if len(ps) >= min_papers and len(ps) >= majority * sum(len(p) for _, p in rest):
+            members = sorted((t for t in by_type if _FAMILY.get(t, t) == fam), key=lambda t: (-len(by_type[t]), t))
+            winner[k] = (fam, members[0])
+    if not winner:
+        return 0
+    changed = 0
+    for ctx in ctxs:
+        defined = {a.short for a in ctx.extraction.abbreviations}
+        defined |= {a.short for a in abbreviations_from_mentions(ctx.id, ctx.mentions, ctx.texts)}
+        for m in ctx.mentions:
+            w = winner.get(match_key(m.text))
+            if w is None or _FAMILY.get(m.type, m.type) == w[0] or m.text in defined or m.source.startswith(_CUE_TYPED):
+                continue
+            m.type = w[1]
+            m.source = f"{m.source}+link:type_corpus"
+            changed += 1
+    return changed
 
 
 def propagate(ctxs: list[PaperContext]) -> int:
