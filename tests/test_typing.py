@@ -209,3 +209,21 @@ def test_unclosed_quotes_and_brackets_are_trimmed(nlp):
     got = [e.text for e in doc.ents]
     assert "in-the-glorp" in got and "Quibble NES" in got, got
     assert "“ the Blorp set ”" in got, got  # a quote the span closes stays
+
+
+def test_units_devices_and_letterless_text_are_no_entities_and_compute_costs_are_metrics(nlp):
+    from kg.extract import extract_paper
+    from kg.extract.names import is_not_an_entity
+    from kg.graph.model import Paper
+
+    text = ("SonicNet runs at 24 kHz on a single A100 GPU, needs 3.2 GFLOPs and 12 MACs per frame, and is "
+            "trained on an RTX 4090. SonicNet-XL improves on EnCodec.")
+    ex = extract_paper(nlp, Paper(id="p", title="", abstract=text))
+    got = {m.text: m.type for m in ex.mentions}
+    assert not {"kHz", "A100", "A100 GPU", "RTX", "RTX 4090"} & set(got), got
+    assert got.get("MACs") == "Metric" and got.get("GFLOPs") == "Metric"
+    assert got.get("SonicNet") == "Model" and got.get("SonicNet-XL") == "Model"
+    for t in ("kHz", "GB", "2D", "3D", "2.5D", "A100", "H100 GPUs", "RTX 3090", "TPU v4", "2.4\\%", "71.8", "—"):
+        assert is_not_an_entity(t), t
+    for t in ("T5", "GPT-4", "ResNet-50", "H36M", "3DMatch", "A2C", "V100-based", "LibriSpeech", "BLEU"):
+        assert not is_not_an_entity(t), t

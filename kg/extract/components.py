@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.abbreviations import find_abbreviations
 from kg.extract.context_typing import ContextTyper, coordinated_runs, is_named_candidate
-from kg.extract.names import is_acronym, is_generic, word_is_named
+from kg.extract.names import COMPUTE_MEASURE, is_acronym, is_generic, is_not_an_entity, word_is_named
 from kg.extract.spans import (
     add_ents,
     doc_text,
@@ -561,7 +561,7 @@ class Typer:
             if e is None:
                 continue
             t = e.text
-            if drop_generic and is_generic(t):
+            if drop_generic and (is_generic(t) or is_not_an_entity(t)):
                 continue
             if url_chars and (e.start_char in url_chars or e.end_char - 1 in url_chars):
                 continue
@@ -580,6 +580,9 @@ class Typer:
                 if head_type and head_type != label:
                     label = head_type
                     e = Span(doc, e.start, e.end, label=label)
+            if label != "Metric" and COMPUTE_MEASURE.fullmatch(t):
+                ents.append(Span(doc, e.start, e.end, label="Metric"))  # "FLOP", "GMACs": a measure, not a model
+                continue
             if label in ("Method", "Model", "Task") and source not in _FIXED_TYPE_SOURCES:
                 named = _split_head(e, long_of, generic_acr, known_models, sent_starts, self.context.common_words)
                 if named is not None:

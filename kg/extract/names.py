@@ -77,3 +77,22 @@ def is_generic(text: str) -> bool:
     if not content:
         return True
     return all(w in GENERIC_HEADS for w in content) and (len(content) < len(words) or len(content) == 1)
+
+
+#: what is written like a name but is none of the five kinds of entity: units of measure ("kHz", "GB"), a
+#: dimensionality alone ("2D", "3D"), a device ("A100", "RTX 4090", "TPU v4"), and text without a letter ("2.4\%")
+_UNIT = re.compile(r"(?:[kMGT]?Hz|[KMGTP]i?B|[kMG]?bps|[mµn]s)")
+_DIMENSION = re.compile(r"\d(?:\.\d)?[Dd]")
+_DEVICE = re.compile(
+    r"(?:NVIDIA\s+)?(?:[AHVP]100|[AH]800|H200|A6000|A40|L40S?|(?:RTX|GTX)(?:\s?\d{3,4}(?:\s?Ti)?)?|TPUs?\s?v\d)(?:\s+GPUs?)?"
+)
+#: compute-cost measures: what a model is measured in, not a model ("FLOP", "GFLOPs", "MACs")
+COMPUTE_MEASURE = re.compile(r"[KMGT]?(?:FLOP|MAC)[sS]?")
+
+
+def is_not_an_entity(text: str) -> bool:
+    """Whether a mention is a unit, a dimensionality, a device or letterless text (see ``_UNIT`` and the others)."""
+    t = text.strip()
+    if not any(c.isalpha() for c in t):
+        return True
+    return bool(_UNIT.fullmatch(t) or _DIMENSION.fullmatch(t) or _DEVICE.fullmatch(t))
