@@ -5,7 +5,7 @@ EPYC VMs) blis reaches about 22 GFLOPS on the NER's shapes against about 85 for 
 (``(6000 x 256) @ (256 x 192)``: 26 ms against 7 ms), and the tok2vec and the parser's precomputed hidden layer are
 mostly such products. :func:`use_numpy_gemm` points the pipeline's thinc models at ``NumpyOps(use_blis=False)``,
 whose ``gemm`` is ``numpy.dot``; predictions are the same up to float rounding (identical entities on every
-record of the shared corpus). Training keeps thinc's defaults.
+record of the shared corpus). ``kg train`` trains with the same ops (:mod:`kg.extract.training`).
 
 OpenBLAS would start one thread per core for each product; with one extraction process per core that
 oversubscribes the machine, so :func:`single_blas_thread` holds BLAS at one thread while extraction runs.

@@ -353,7 +353,8 @@ def _worker_init(path: str | None) -> None:
     global _WORKER_NLP
     from threadpoolctl import threadpool_limits
 
-    threadpool_limits(limits=1, user_api="blas")  # forked workers inherit it; spawned ones start anew
+    # a forked worker inherits the parent's limit (kg.extract.blas.single_blas_thread); a spawned one starts anew
+    threadpool_limits(limits=1, user_api="blas")
     if _WORKER_NLP is None:
         _WORKER_NLP = load_pipeline(path)
 
@@ -409,6 +410,7 @@ def map_extractions(
 
 
 def _map_extractions(papers, post, nlp, workers, batch_size, model_path):
+    """:func:`map_extractions`'s work, run while BLAS is held at one thread."""
     _tune_allocator()
     if workers <= 0:
         workers = os.cpu_count() or 1
