@@ -317,3 +317,13 @@ def test_latex_braces_are_not_formula_context(nlp):
     text = r"Our ZorbNet7 gains {\bf 8.2} points over {\it QuillNet}."
     doc = _run_component(nlp, "kg_rules", text, [])
     assert {"ZorbNet7", "QuillNet"} <= {e.text for e in doc.ents}
+
+
+def test_shipped_config_names_no_training_run_paths():
+    """kg train writes the pipeline without its temporary corpus paths, so two runs give identical directories."""
+    from thinc.api import Config
+
+    from kg.extract.pipeline import MODEL_DIR
+
+    cfg = Config().from_disk(MODEL_DIR / "config.cfg", interpolate=False)
+    assert cfg["paths"] and all(v is None for v in cfg["paths"].values()), cfg["paths"]

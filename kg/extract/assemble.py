@@ -111,6 +111,13 @@ def assemble(trained_dir: Path, output: Path, gazetteer_counts: dict | None = No
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(output)
+    # the training run's temporary corpus paths are no part of the pipeline: without them two `kg train` runs write
+    # identical directories (the NER's weights already are: training is seeded and single-process)
+    from thinc.api import Config
+
+    cfg = Config().from_disk(output / "config.cfg", interpolate=False)
+    cfg["paths"] = {k: None for k in cfg["paths"]}
+    cfg.to_disk(output / "config.cfg")
     return output
 
 
