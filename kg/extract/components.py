@@ -580,8 +580,9 @@ class Typer:
                 if head_type and head_type != label:
                     label = head_type
                     e = Span(doc, e.start, e.end, label=label)
-            if label != "Metric" and COMPUTE_MEASURE.fullmatch(t):
-                ents.append(Span(doc, e.start, e.end, label="Metric"))  # "FLOP", "GMACs": a measure, not a model
+            if label != "Metric" and COMPUTE_MEASURE.fullmatch(t) and t not in long_of:
+                # "FLOP", "GMACs": a measure, not a model (unless the paper defines it: the MAC network of VQA)
+                ents.append(Span(doc, e.start, e.end, label="Metric"))
                 continue
             if label in ("Method", "Model", "Task") and source not in _FIXED_TYPE_SOURCES:
                 named = _split_head(e, long_of, generic_acr, known_models, sent_starts, self.context.common_words)
