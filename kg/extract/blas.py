@@ -41,3 +41,10 @@ def single_blas_thread() -> Iterator[None]:
 
     with threadpool_limits(limits=1, user_api="blas"):
         yield
+
+
+def hold_one_blas_thread() -> None:
+    """Limit the BLAS libraries to one thread for the rest of this process (an extraction worker's start)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")

@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 
 from kg.extract import components as _components  # registers the factories
 from kg.extract import tokenizer as _tokenizer  # noqa: F401  (registers the tokenizer)
-from kg.extract.blas import single_blas_thread, use_numpy_gemm
+from kg.extract.blas import hold_one_blas_thread, single_blas_thread, use_numpy_gemm
 from kg.extract.components import SOURCE_CONFIDENCE
 from kg.extract.spans import doc_text, sentence_spans
 from kg.extract.links import find_links
@@ -351,10 +351,7 @@ _WORKER_NLP: Language | None = None
 
 def _worker_init(path: str | None) -> None:
     global _WORKER_NLP
-    from threadpoolctl import threadpool_limits
-
-    # a forked worker inherits the parent's limit (kg.extract.blas.single_blas_thread); a spawned one starts anew
-    threadpool_limits(limits=1, user_api="blas")
+    hold_one_blas_thread()  # a forked worker inherits the parent's limit already; a spawned one starts anew
     if _WORKER_NLP is None:
         _WORKER_NLP = load_pipeline(path)
 
