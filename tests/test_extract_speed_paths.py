@@ -78,18 +78,20 @@ def test_shipped_pipeline_multiplies_with_numpy_and_predicts_as_with_blis(sample
 
 
 def test_extraction_holds_blas_at_one_thread_and_restores_it():
-    from threadpoolctl import threadpool_info
+    from threadpoolctl import threadpool_info, threadpool_limits
 
     from kg.graph.model import Paper
 
     def blas_threads():
         return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
 
-    before = blas_threads()
-    assert before, "NumPy's BLAS is loaded"
-    seen = []
-    papers = [Paper(id=f"p{i}", title="BERT", abstract="We fine-tune BERT on SQuAD with 91.2 F1.") for i in range(3)]
-    for _ex in P.extract_papers(papers):
-        seen.append(blas_threads())
-    assert seen and all(set(s) == {1} for s in seen)
-    assert blas_threads() == before
+    # two threads before, whatever the environment set, so that both the limit and its restoring can be seen
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        assert before and set(before) == {2}, before
+        seen = []
+        papers = [Paper(id=f"p{i}", title="BERT", abstract="We fine-tune BERT on SQuAD with 91.2 F1.") for i in range(3)]
+        for _ex in P.extract_papers(papers):
+            seen.append(blas_threads())
+        assert seen and all(set(s) == {1} for s in seen)
+        assert blas_threads() == before
