@@ -128,6 +128,39 @@ def test_tiny_graph_triples():
     assert len(raw) == len(set(raw)), "the mapping must not emit duplicates (VoID counts rely on it)"
 
 
+def test_statements_and_results_supported_by_one_sentence_share_its_evidence_node():
+    from kg.rdf.shacl import validate_graph
+
+    g = _tiny_graph()
+    ev = g.relations[next(iter(g.relations))].evidence[0]
+    g.entities["metric:top1"] = Entity(id="metric:top1", type="Metric", name="top-1", papers=["arxiv:1"])
+    co = Relation.make_id("CO_MENTIONED", "dataset:imagenet", "model:bert")
+    g.relations[co] = Relation(id=co, type="CO_MENTIONED", source="dataset:imagenet", target="model:bert",
+                               evidence=[ev], confidence=0.75, support=1)
+    # the same sentence and extractor with another confidence is another piece of evidence
+    weaker = Evidence(paper=ev.paper, field=ev.field, start=ev.start, end=ev.end, sentence=ev.sentence,
+                      extractor=ev.extractor, confidence=0.5)
+    rep = Relation.make_id("REPORTS", "model:bert", "metric:top1")
+    g.relations[rep] = Relation(id=rep, type="REPORTS", source="model:bert", target="metric:top1", evidence=[weaker],
+                                confidence=0.5, support=1)
+    g.results["res:1"].evidence = [ev]
+    triples = set(iter_triples(g, engine="rdflib"))
+    has_ev = rdflib.URIRef(MLKG.evidence)
+    links = {(s, o) for s, p, o in triples if p == has_ev}
+    nodes = {o for _, o in links}
+    assert len(links) == 4 and len(nodes) == 2, links
+    conf = {o: next(c for s, p, c in triples if s == o and p == rdflib.URIRef(MLKG.confidence)) for o in nodes}
+    assert sorted(c.toPython() for c in conf.values()) == [0.5, 0.75]
+    shared = next(o for o, c in conf.items() if c.toPython() == 0.75)
+    owners = {s for s, o in links if o == shared}
+    assert len(owners) == 3  # EVALUATED_ON, CO_MENTIONED and the result
+    assert sum(1 for s, p, o in triples if s == shared and p == rdflib.URIRef("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#anchorOf")) == 1
+    raw = list(iter_raw_triples(g))
+    assert len(raw) == len(set(raw))
+    report = validate_graph(g)
+    assert report.conforms, report.text
+
+
 def test_base_iri_argument_overrides_meta():
     g = _tiny_graph()
     subjects = {t[0] for t in iter_raw_triples(g, "urn:kg:")}

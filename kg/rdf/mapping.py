@@ -12,7 +12,8 @@ Modelling (``schemas/ontology.ttl`` documents every term):
 * ``<base>statement/{id}``: one reified statement per relation (``rdf:Statement`` + ``prov:Entity``; subject,
   predicate, object, confidence, support, ``prov:wasDerivedFrom`` papers, ``mlkg:evidence``) next to the direct
   triple, so a plain SPARQL 1.1 engine can ask for evidence;
-* ``<base>evidence/{hash}``: ``mlkg:Evidence`` (``prov:Entity``): paper, field, NIF offsets, sentence, extractor
+* ``<base>evidence/{hash}``: ``mlkg:Evidence`` (``prov:Entity``), one per (paper, field, span, extractor, confidence) and
+  shared by every statement or result it supports: paper, field, NIF offsets, sentence, extractor
   (``prov:wasGeneratedBy <base>extractor/{name}``), confidence;
 * ``<base>mention/{hash}``: ``mlkg:Mention`` (``nif:Phrase``) with NIF offsets and the entity it denotes;
 * ``<base>result/{id}``, ``<base>repository/{id}``; ``<base>void``: the VoID/DCAT description of the build.
@@ -258,8 +259,10 @@ class IriMinter:
     def extractor(self, name: str) -> str:
         return f"{self.base}extractor/{quote_id(name)}"
 
-    def evidence(self, owner: str, paper: str, field: str, start: int, end: int, extractor: str) -> str:
-        return f"{self.base}evidence/{stable_hash(owner, paper, field, str(start), str(end), extractor)}"
+    def evidence(self, paper: str, field: str, start: int, end: int, extractor: str, confidence: str | None) -> str:
+        # no owner in the key: the statements one sentence supports (a sentence naming five entities supports ten
+        # co-mention pairs) share one evidence node, a third of the evidence nodes of a real corpus
+        return f"{self.base}evidence/{stable_hash(paper, field, str(start), str(end), extractor, confidence or '')}"
 
     def mention(self, paper: str, field: str, start: int, end: int, type_: str, source: str) -> str:
         return f"{self.base}mention/{stable_hash(paper, field, str(start), str(end), type_, source)}"
@@ -324,16 +327,21 @@ def _typed(s: str, kind: str, counts: _Counts) -> Iterator[RawTriple]:
         yield (s, _RDF_TYPE, c)
 
 
-def _evidence_triples(g: KnowledgeGraph, mint: IriMinter, owner_iri: str, owner_id: str, evidence: Iterable[Any],
-                      extractors: set[str], counts: _Counts) -> Iterator[RawTriple]:
-    seen: set[str] = set()
+def _evidence_triples(g: KnowledgeGraph, mint: IriMinter, owner_iri: str, evidence: Iterable[Any],
+                      extractors: set[str], written: set[str], counts: _Counts) -> Iterator[RawTriple]:
+    """The ``mlkg:evidence`` links of ``owner_iri`` and the evidence nodes not yet in ``written`` (which grows)."""
+    linked: set[str] = set()
     for ev in evidence:
-        e = mint.evidence(owner_id, ev.paper, ev.field, ev.start, ev.end, ev.extractor)
-        if e in seen:
+        conf = decimal_lexical(ev.confidence)
+        e = mint.evidence(ev.paper, ev.field, ev.start, ev.end, ev.extractor, conf)
+        if e in linked:
             continue
-        seen.add(e)
-        counts.subjects += 1
+        linked.add(e)
         yield (owner_iri, _MLKG_evidence, e)
+        if e in written:
+            continue
+        written.add(e)
+        counts.subjects += 1
         yield (e, _RDF_TYPE, _MLKG_Evidence)
         yield (e, _RDF_TYPE, _PROV_Entity)
         yield (e, _PROV_wasDerivedFrom, mint.paper(ev.paper))
@@ -343,7 +351,6 @@ def _evidence_triples(g: KnowledgeGraph, mint: IriMinter, owner_iri: str, owner_
         yield (e, _NIF_anchorOf, lit(ev.sentence))
         x = mint.extractor(ev.extractor)
         yield (e, _PROV_wasGeneratedBy, x)
-        conf = decimal_lexical(ev.confidence)
         if conf is not None:
             yield (e, _MLKG_confidence, (conf, _XSD_DECIMAL))
         yield from _extractor_triples(x, ev.extractor, extractors, counts)
@@ -372,6 +379,7 @@ def _lookup_keys(s: str, names: Iterable[str]) -> Iterator[RawTriple]:
 
 def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterator[RawTriple]:
     extractors: set[str] = set()
+    evidence_nodes: set[str] = set()  # evidence nodes written so far: statements and results share them
     # -- papers ------------------------------------------------------------------------------------
     for p in g.papers.values():
         s = mint.paper(p.id)
@@ -457,8 +465,8 @@ def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
         yield (st, _MLKG_support, int_lit(r.support))
         for pid in sorted({ev.paper for ev in r.evidence}):
             yield (st, _PROV_wasDerivedFrom, mint.paper(pid))
-        yield from _evidence_triples(g, mint, st, r.id, r.evidence, extractors, counts)
-    yield from _result_repo_triples(g, mint, counts, has_code, extractors)
+        yield from _evidence_triples(g, mint, st, r.evidence, extractors, evidence_nodes, counts)
+    yield from _result_repo_triples(g, mint, counts, has_code, extractors, evidence_nodes)
     # -- mentions ----------------------------------------------------------------------------------
     seen: set[str] = set()
     for m in g.mentions:
@@ -488,7 +496,7 @@ def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
 
 
 def _result_repo_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts, has_code: set[tuple[str, str]],
-                         extractors: set[str]) -> Iterator[RawTriple]:
+                         extractors: set[str], evidence_nodes: set[str]) -> Iterator[RawTriple]:
     """The triples of results and repositories."""
     # -- results -----------------------------------------------------------------------------------
     for res in g.results.values():
@@ -521,7 +529,7 @@ def _result_repo_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts, ha
             v = (res.surface or {}).get(key)
             if v and not (key == "method" and (res.surface or {}).get("model")):
                 yield (s, str(prop), lit(v))
-        yield from _evidence_triples(g, mint, s, res.id, res.evidence, extractors, counts)
+        yield from _evidence_triples(g, mint, s, res.evidence, extractors, evidence_nodes, counts)
     # -- repositories ------------------------------------------------------------------------------
     for repo in g.repositories.values():
         s = mint.repository(repo.id)
