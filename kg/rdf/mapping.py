@@ -12,8 +12,8 @@ Modelling (``schemas/ontology.ttl`` documents every term):
 * ``<base>statement/{id}``: one reified statement per relation (``rdf:Statement`` + ``prov:Entity``; subject,
   predicate, object, confidence, support, ``prov:wasDerivedFrom`` papers, ``mlkg:evidence``) next to the direct
   triple, so a plain SPARQL 1.1 engine can ask for evidence;
-* ``<base>evidence/{hash}``: ``mlkg:Evidence`` (``prov:Entity``), one per (paper, field, span, extractor, confidence) and
-  shared by every statement or result it supports: paper, field, NIF offsets, sentence, extractor
+* ``<base>evidence/{hash}``: ``mlkg:Evidence`` (``prov:Entity``), one per (paper, field, span, extractor,
+  confidence) and shared by every statement or result it supports: paper, field, NIF offsets, sentence, extractor
   (``prov:wasGeneratedBy <base>extractor/{name}``), confidence;
 * ``<base>mention/{hash}``: ``mlkg:Mention`` (``nif:Phrase``) with NIF offsets and the entity it denotes;
 * ``<base>result/{id}``, ``<base>repository/{id}``; ``<base>void``: the VoID/DCAT description of the build.
@@ -261,7 +261,7 @@ class IriMinter:
 
     def evidence(self, paper: str, field: str, start: int, end: int, extractor: str, confidence: str | None) -> str:
         # no owner in the key: the statements one sentence supports (a sentence naming five entities supports ten
-        # co-mention pairs) share one evidence node, a third of the evidence nodes of a real corpus
+        # co-mention pairs) share one evidence node; that leaves about a third of the evidence nodes of a real corpus
         return f"{self.base}evidence/{stable_hash(paper, field, str(start), str(end), extractor, confidence or '')}"
 
     def mention(self, paper: str, field: str, start: int, end: int, type_: str, source: str) -> str:
