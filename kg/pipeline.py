@@ -16,6 +16,7 @@ starts over). Papers whose content and pipeline version are unchanged are not ex
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -211,7 +212,7 @@ def build(
     try:
         report = BuildReport(build_dir=out, inputs=[str(p) for p in input_paths])
         previous = load_graph(out) if is_build_dir(out) and not fresh else None
-        with _Progress(progress) as prog:
+        with _Progress(progress) as prog, contextlib.ExitStack() as stack:
             # -- ingest --------------------------------------------------------------------------
             s = time.perf_counter()
             ingest = IngestReport()
@@ -264,6 +265,10 @@ def build(
             )
 
             # -- link -----------------------------------------------------------------------------
+            parallel = stores and (workers > 1 or bool(dask))
+            if parallel:
+                # the Cypher store's process starts and imports its libraries now, on the core linking leaves idle
+                cypher_pool = stack.enter_context(_cypher_process())
             s = time.perf_counter()
             t_link = prog.task("linking", total=1)
             graph = link(papers, extractions, previous=previous)
@@ -285,7 +290,7 @@ def build(
             )
             report.stages["graph"] = time.perf_counter() - s
             if stores:
-                _write_stores(graph, out, report, prog, parallel=workers > 1 or bool(dask))
+                _write_stores(graph, out, report, prog, pool=cypher_pool if parallel else None, threads=max(1, workers))
         report.stats = graph.stats()
         report.elapsed = time.perf_counter() - t0
         report.graph = graph
@@ -298,6 +303,15 @@ def build(
         lock.release()
 
 
+def _warm_cypher_process() -> None:
+    """Import what the Cypher store's loader needs (LadybugDB, pyarrow; pandas, which LadybugDB's COPY imports)."""
+    import ladybug  # noqa: F401
+    import pandas  # noqa: F401
+
+    import kg.cypher.store  # noqa: F401
+    import kg.graph.io  # noqa: F401
+
+
 def _write_cypher_store_of(build_dir: str) -> tuple[str, float]:
     """Load the Cypher store from the graph files just written (runs in a fresh process)."""
     from kg.cypher import write_store as write_cypher
@@ -307,38 +321,51 @@ def _write_cypher_store_of(build_dir: str) -> tuple[str, float]:
     return str(path), time.perf_counter() - s
 
 
-def _write_stores(graph: KnowledgeGraph, out: Path, report: BuildReport, prog: _Progress, parallel: bool) -> None:
-    """Load the SPARQL and the Cypher store; side by side when the build may use more than one core.
+@contextlib.contextmanager
+def _cypher_process():
+    """A one-process pool for the Cypher store, started (and its imports done) before the graph is ready.
 
-    Both loaders are mostly Python work that holds the GIL, so in parallel mode the Cypher store is loaded by a
-    second process, which reads the graph files already written, while this process loads the SPARQL store from the
-    graph in memory. That way round because the SPARQL store is the longer job (about twice the CPU of the Cypher
-    store): the second process's start-up and its re-reading of the graph files overlap the longer job instead of
-    adding to it. The process is spawned, not forked: a fork of a process with other threads (progress bars, Dask
-    clients) can inherit a held lock and hang.
+    Spawned, not forked: a fork of a process with other threads (progress bars, Dask clients) can inherit a held
+    lock and hang.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(_warm_cypher_process)
+        yield pool
+
+
+def _write_stores(
+    graph: KnowledgeGraph, out: Path, report: BuildReport, prog: _Progress, pool: Any = None, threads: int = 1
+) -> None:
+    """Load the SPARQL and the Cypher store; side by side when ``pool`` (see :func:`_cypher_process`) is given.
+
+    Both loaders are mostly Python work that holds the GIL, so in parallel mode the Cypher store is loaded by the
+    pool's process, which reads the graph files already written, while this process loads the SPARQL store from the
+    graph in memory. That way round because the SPARQL store is the longer job: the second process's re-reading of
+    the graph files overlaps the longer job instead of adding to it. ``threads`` bulk loads of the SPARQL store run
+    at once (Rust work, without the GIL), so its share of the cores follows ``--workers`` like extraction's.
+    """
     from kg.cypher import write_store as write_cypher
     from kg.rdf import write_store as write_rdf
 
     t_st = prog.task("stores", total=2)
-    if not parallel:
-        for name, output, writer in (("rdf store", "sparql store", write_rdf), ("cypher store", "cypher store", write_cypher)):
+    if pool is None:
+        writers = (("rdf store", "sparql store", lambda g, o: write_rdf(g, o, threads=threads)), ("cypher store", "cypher store", write_cypher))
+        for name, output, writer in writers:
             s = time.perf_counter()
             report.outputs[output] = str(writer(graph, out))
             report.stages[name] = time.perf_counter() - s
             prog.advance(t_st)
         return
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        cypher_future = pool.submit(_write_cypher_store_of, str(out))
-        s = time.perf_counter()
-        rdf_path = str(write_rdf(graph, out))
-        report.stages["rdf store"] = time.perf_counter() - s
-        prog.advance(t_st)
-        cypher_path, report.stages["cypher store"] = cypher_future.result()
-        prog.advance(t_st)
+    cypher_future = pool.submit(_write_cypher_store_of, str(out))
+    s = time.perf_counter()
+    rdf_path = str(write_rdf(graph, out, threads=threads))
+    report.stages["rdf store"] = time.perf_counter() - s
+    prog.advance(t_st)
+    cypher_path, report.stages["cypher store"] = cypher_future.result()
+    prog.advance(t_st)
     report.outputs["sparql store"] = rdf_path
     report.outputs["cypher store"] = cypher_path
 

@@ -342,3 +342,45 @@ def test_string_parameters_also_bind_their_lookup_key():
     assert '?dataset_key' in q and '"imagenet \u200d"' in q and "?dataset " not in q.split("WHERE")[1].split("}")[0]
     with pytest.raises(QueryError, match="no variable"):
         bind_params("SELECT * WHERE { ?d ?p ?o }", {"dataset": "x"})
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_chunked_loads_side_by_side_make_the_store_one_load_makes(tmp_path, graph, threads):
+    """Loads of many small chunks at once (as kg build --workers N does with big ones) lose and add nothing."""
+    from pyoxigraph import RdfFormat, Store, parse
+
+    from kg.rdf.mapping import iter_ntriples_text
+    from kg.rdf.store import _bulk_load
+
+    lines = list(iter_ntriples_text(graph, None))
+    store = Store(str(tmp_path / "chunked"))
+    assert _bulk_load(store, iter(lines), threads, chunk=37) == len(lines)
+    expected = {q.triple for q in parse("".join(lines).encode(), RdfFormat.N_TRIPLES)}
+    assert len(lines) > 37 * 10 and len(expected) == len(lines)
+    assert {q.triple for q in store} == expected
+
+
+def test_a_chunk_that_fails_to_load_stops_the_store(tmp_path, graph):
+    from pyoxigraph import Store
+
+    from kg.rdf.mapping import iter_ntriples_text
+    from kg.rdf.store import _bulk_load
+
+    lines = list(iter_ntriples_text(graph, None))
+    lines.insert(500, "<not an n-triples line\n")
+    with pytest.raises(SyntaxError):
+        _bulk_load(Store(str(tmp_path / "broken")), iter(lines), 2, chunk=37)
+
+
+def test_write_store_with_threads_holds_the_same_triples(tmp_path, graph):
+    write_store(graph, tmp_path / "one")
+    write_store(graph, tmp_path / "two", threads=2)
+    one = {q.triple for q in open_store_for_test(tmp_path / "one")}
+    two = {q.triple for q in open_store_for_test(tmp_path / "two")}
+    assert one == two and len(one) == sum(1 for _ in iter_triples(graph))
+
+
+def open_store_for_test(build_dir):
+    from kg.rdf.store import open_store
+
+    return open_store(build_dir)
