@@ -273,6 +273,31 @@ def test_consistency_skips_short_forms_and_formula_variables(nlp):
     assert [t for t, _ in found].count("ZQ") == 1 and [t for t, _ in found].count("size S") == 1, found
 
 
+def test_consistency_extends_a_part_tagged_alone_to_the_papers_longer_name(nlp):
+    text = ("We present Glorb Transformer, a backbone. Unlike a plain Transformer, Glorb Transformer shifts windows. "
+            "The Glorb Transformer-based detector and the Quill-Net model are fast; the Quill-Net block again.")
+    ents = [("Glorb Transformer", "Model", 0), ("Transformer", "Method", 1), ("Transformer", "Method", 2),
+            ("Transformer", "Method", 3), ("Quill-Net", "Model", 0), ("Net", "Method", 1)]
+    doc = _run_component(nlp, "kg_consistency", text, ents)
+    found = {(e.text, e.start_char, e.label_) for e in doc.ents}
+    second = text.index("Glorb Transformer", 1)
+    assert ("Glorb Transformer", second, "Model") in found, found
+    assert ("Transformer", second + 6, "Method") not in found, found
+    assert ("Transformer", text.index("plain Transformer") + 6, "Method") in found  # not part of the name: kept
+    assert ("Glorb Transformer", text.index("Glorb Transformer-based"), "Model") in found, found  # "-based" is linking's
+    assert ("Quill-Net", text.rindex("Quill-Net"), "Model") in found, found
+    assert not any(t == "Net" for t, _, _ in found), found
+
+
+def test_consistency_does_not_cut_a_mention_that_reaches_out_of_the_name(nlp):
+    text = "Glorb Transformer works. We train Transformer-XL on it, and Glorb Transformer-XL variants too."
+    ents = [("Glorb Transformer", "Model", 0), ("Transformer-XL", "Model", 0), ("Transformer-XL", "Model", 1)]
+    doc = _run_component(nlp, "kg_consistency", text, ents)
+    found = {(e.text, e.start_char) for e in doc.ents}
+    assert ("Transformer-XL", text.rindex("Transformer-XL")) in found, found
+    assert ("Glorb Transformer", text.rindex("Glorb Transformer")) not in found, found
+
+
 def test_named_artifact_rule_skips_formulas_and_index_variables(nlp):
     text = ("The stack is C947 ⇥ 3! MP23 ⇥ 3! FC2048! Softmax. It holds that ymn = y ⇤ (M m) modQ for all m. "
             "Elsewhere ZorbNet7 and QuillNet outperform the baselines.")

@@ -14,6 +14,8 @@ abstract are processed as one text (the title-prefix rule needs it).
 
 from __future__ import annotations
 
+import bisect
+
 import json
 import re
 from collections import Counter, defaultdict
@@ -938,6 +940,25 @@ def _propagates(form: str) -> bool:
     return not any(len(w) == 1 and w.isalpha() for w in form.split())
 
 
+def _swallows(form: str, s: int, e: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Whether the occurrence ``[s, e)`` of a longer name of the doc replaces the mentions inside it ("Swin
+    Transformer" where only "Transformer" was tagged): a name (not all lower case) of several words, touching at
+    least one mention, every one of them inside it. ``spans`` are the doc's mention spans, sorted; ``starts`` their
+    starts."""
+    if form.islower() or not (" " in form or "-" in form):
+        return False
+    i = bisect.bisect_left(starts, s)
+    if i > 0 and spans[i - 1][1] > s:
+        return False
+    touched = False
+    while i < len(spans) and spans[i][0] < e:
+        if spans[i][1] > e or spans[i] == (s, e):
+            return False
+        touched = True
+        i += 1
+    return touched
+
+
 @Language.factory("kg_consistency", default_config={"min_length": 2})
 def make_consistency(nlp: Language, name: str, min_length: int):
     """A surface form typed once is typed the same everywhere in the doc, and its other occurrences are found."""
@@ -963,14 +984,22 @@ def make_consistency(nlp: Language, name: str, min_length: int):
         occupied = bytearray(len(text) + 1)
         for e in ents:
             occupied[e.start_char : e.end_char] = b"\x01" * (e.end_char - e.start_char)
-        new = []
+        spans = sorted((e.start_char, e.end_char) for e in ents)
+        starts = [a for a, _ in spans]
+        new, longer = [], []
         for s, f in _whole_word_occurrences(text, forms):
             e = s + len(f)
             if occupied[s] or occupied[e - 1]:
+                # the paper's own longer name wins over a part of it tagged alone
+                if _swallows(f, s, e, spans, starts):
+                    sp = doc.char_span(s, e, label=best[f], alignment_mode="strict")
+                    if sp is not None:
+                        longer.append((sp, "consistency"))
                 continue
             sp = doc.char_span(s, e, label=best[f], alignment_mode="strict")
             if sp is not None:
                 new.append((sp, "consistency"))
+        add_ents(doc, longer, override=True)
         add_ents(doc, new, override=False)
         return doc
 
