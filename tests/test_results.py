@@ -181,6 +181,24 @@ def test_respectively_pairs_a_value_list_with_datasets_in_order(blank, text):
     assert [r["dataset"].text for r in rows] == ["COCO", "VOC", "LVIS"]
 
 
+@pytest.mark.parametrize(
+    ("quantity", "value"),
+    [("over the past 20 years", "20"), ("on 1.5 million architectures", "1.5"), ("with 175B parameters", "175"),
+     ("with 12 layers", "12"), ("on 16 GPUs", "16"), ("over 40 languages", "40")],
+)
+def test_numbers_that_count_things_or_span_years_are_not_results(blank, quantity, value):
+    from kg.extract.result_sentences import make_results
+
+    text = f"ZorbNet reaches 71.8 accuracy on ImageNet-Z {quantity}, and 3.5 hours of training time."
+    doc = blank(text)
+    doc.ents = [doc.char_span(text.index(n), text.index(n) + len(n), label=lab)
+                for n, lab in (("ZorbNet", "Model"), ("accuracy", "Metric"), ("ImageNet-Z", "Dataset"), ("training time", "Metric"))]
+    make_results(blank, "kg_results", max_distance=120)(doc)
+    values = [r["value_text"] for r in doc.user_data["kg_results"]]
+    assert "71.8" in values and "3.5" in values  # a score, and a duration that is one (training time)
+    assert value not in values, values
+
+
 def test_respectively_needs_a_list_of_values(blank):
     doc = blank("Ours gets 41.2 mAP on COCO with 10 layers and 35.1 mAP on VOC, respectively.")
     doc.ents = [doc.char_span(doc.text.index(n), doc.text.index(n) + len(n), label="Dataset") for n in ("COCO", "VOC")]

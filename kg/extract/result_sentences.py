@@ -24,6 +24,14 @@ _UNIT_METRIC = re.compile(
     r"perplexity|mAP|AP(?:50|75)?|F1|WER|CER|PER|FID|EER|mIoU|MRR|nDCG|NDCG)(?![\w/])"
 )
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+#: what follows a number that counts things or spans a time no score is given in ("over the past 20 years", "1.5
+#: million architectures", "175B parameters", "12 layers", "8 GPUs"): a quantity, not a result
+_QUANTITY_AFTER = re.compile(
+    r"\s?(?:(?:years?|months?|weeks?)\b|(?:thousand|million|billion|trillion)\b|"
+    r"(?:[KMBkmb]\s?)?(?:parameters?|params|layers?|heads?|languages?|tasks?|datasets?|benchmarks?|classes|categories|"
+    r"samples?|examples?|images?|videos?|tokens?|words?|sentences?|documents?|papers?|participants?|subjects?|"
+    r"speakers?|GPUs?|TPUs?|steps?|epochs?|iterations?|experts?|architectures?)\b)"
+)
 #: the scores a metric can take, to choose between metrics written as alternatives ("bpc/perplexity"):
 #: (pattern over the metric's surface, lowest, highest). A byte holds 8 bits, a perplexity is at least 1, the
 #: rest are shares (written as 0-1 or as a percentage).
@@ -152,6 +160,8 @@ def make_results(nlp: Language, name: str, max_distance: int):
                 if _YEAR.match(raw) or (raw.isdigit() and len(raw) == 1 and "%" not in raw):
                     continue
                 if raw.startswith("±"):  # a spread ("71.8 ± 0.3"), not a score
+                    continue
+                if "%" not in raw and _QUANTITY_AFTER.match(stext, m.end()):
                     continue
                 metric = min(metrics, key=lambda e: _dist(e, vs, ve))
                 if _dist(metric, vs, ve) > max_distance:
