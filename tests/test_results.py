@@ -199,6 +199,29 @@ def test_numbers_that_count_things_or_span_years_are_not_results(blank, quantity
     assert value not in values, values
 
 
+@pytest.mark.parametrize(("before", "kept"), [("with Llama", False), ("in Table", False), ("Section", False),
+                                               ("Accuracy", True), ("on ImageNet-Z", True)])
+def test_a_number_after_a_capitalised_word_is_a_version_unless_the_word_is_a_metric_or_dataset(blank, before, kept):
+    from kg.extract.result_sentences import make_results
+
+    text = f"ZorbNet reaches 71.8% accuracy on ImageNet-Z, and 40.2 {before} 3.2 accuracy too."
+    doc = blank(text)
+    ents = [("ZorbNet", "Model", 0), ("accuracy", "Metric", 0), ("accuracy", "Metric", 1), ("ImageNet-Z", "Dataset", 0)]
+    if before == "Accuracy":
+        ents.append(("Accuracy", "Metric", 0))
+    if before == "on ImageNet-Z":
+        ents.append(("ImageNet-Z", "Dataset", 1))
+    spans = []
+    for n, lab, nth in ents:
+        at = text.index(n) if nth == 0 else text.index(n, text.index(n) + 1)
+        spans.append(doc.char_span(at, at + len(n), label=lab))
+    doc.ents = spans
+    make_results(blank, "kg_results", max_distance=120)(doc)
+    values = [r["value_text"] for r in doc.user_data["kg_results"]]
+    assert "71.8%" in values and "40.2" in values, values
+    assert ("3.2" in values) is kept, values
+
+
 def test_respectively_needs_a_list_of_values(blank):
     doc = blank("Ours gets 41.2 mAP on COCO with 10 layers and 35.1 mAP on VOC, respectively.")
     doc.ents = [doc.char_span(doc.text.index(n), doc.text.index(n) + len(n), label="Dataset") for n in ("COCO", "VOC")]

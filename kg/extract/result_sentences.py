@@ -26,6 +26,9 @@ _UNIT_METRIC = re.compile(
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 #: what follows a number that counts things or spans a time no score is given in ("over the past 20 years", "1.5
 #: million architectures", "175B parameters", "12 layers", "8 GPUs"): a quantity, not a result
+#: a capitalised word right before a number that has no percent sign: a version or a reference ("Llama 3.2",
+#: "Table 3", "Section 4.1"), not a score, unless the word is a metric or a dataset ("Accuracy 71.8", "COCO 41.2")
+_NAME_BEFORE = re.compile(r"(?<![\w\-])[A-Z][\w\-]*[a-z][\w\-]* $")
 _QUANTITY_AFTER = re.compile(
     r"\s?(?:(?:years?|months?|weeks?)\b|(?:thousand|million|billion|trillion)\b|"
     r"(?:[KMBkmb]\s?)?(?:parameters?|params|layers?|heads?|languages?|tasks?|datasets?|benchmarks?|classes|categories|"
@@ -162,6 +165,12 @@ def make_results(nlp: Language, name: str, max_distance: int):
                 if raw.startswith("±"):  # a spread ("71.8 ± 0.3"), not a score
                     continue
                 if "%" not in raw and _QUANTITY_AFTER.match(stext, m.end()):
+                    continue
+                before = _NAME_BEFORE.search(stext, max(0, m.start() - 40), m.start())
+                if "%" not in raw and before and not any(
+                    e.label_ in ("Metric", "Dataset") and e.start_char < sent.start_char + before.end() - 1 <= e.end_char
+                    for e in s_ents
+                ):
                     continue
                 metric = min(metrics, key=lambda e: _dist(e, vs, ve))
                 if _dist(metric, vs, ve) > max_distance:
