@@ -15,7 +15,6 @@ abstract are processed as one text (the title-prefix rule needs it).
 from __future__ import annotations
 
 import bisect
-
 import json
 import re
 from collections import Counter, defaultdict

@@ -24,11 +24,11 @@ _UNIT_METRIC = re.compile(
     r"perplexity|mAP|AP(?:50|75)?|F1|WER|CER|PER|FID|EER|mIoU|MRR|nDCG|NDCG)(?![\w/])"
 )
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
-#: what follows a number that counts things or spans a time no score is given in ("over the past 20 years", "1.5
-#: million architectures", "175B parameters", "12 layers", "8 GPUs"): a quantity, not a result
 #: a capitalised word right before a number that has no percent sign: a version or a reference ("Llama 3.2",
 #: "Table 3", "Section 4.1"), not a score, unless the word is a metric or a dataset ("Accuracy 71.8", "COCO 41.2")
 _NAME_BEFORE = re.compile(r"(?<![\w\-])[A-Z][\w\-]*[a-z][\w\-]* $")
+#: what follows a number that counts things or spans a time no score is given in ("over the past 20 years", "1.5
+#: million architectures", "175B parameters", "12 layers", "8 GPUs"): a quantity, not a result
 _QUANTITY_AFTER = re.compile(
     r"\s?(?:(?:years?|months?|weeks?)\b|(?:thousand|million|billion|trillion)\b|"
     r"(?:[KMBkmb]\s?)?(?:parameters?|params|layers?|heads?|languages?|tasks?|datasets?|benchmarks?|classes|categories|"
