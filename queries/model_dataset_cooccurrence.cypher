@@ -4,10 +4,10 @@
 // param: limit = 100  (rows per page; pass a larger value for more, as in --param limit=1000)
 // param: offset = 0  (rows to skip: offset=100 gives the second page of 100)
 // columns: model, dataset, papers
-MATCH (m:Model)<-[:MENTIONS]-(p:Paper)-[:MENTIONS]->(d:Dataset)
-// grouping on property values, not on the nodes, halves the aggregation's time
-WITH m.name AS model, m.id AS mid, d.name AS dataset, d.id AS did, count(DISTINCT p.id) AS papers
-WHERE papers >= $min_papers
-RETURN model, dataset, papers
-ORDER BY papers DESC, model, dataset, mid, did
+// AGG_MODEL_DATASET holds, per (model, dataset), the distinct papers mentioning both, computed when the store is
+// loaded (kg/cypher/aggregates.py)
+MATCH (m:Model)-[a:AGG_MODEL_DATASET]->(d:Dataset)
+WHERE a.papers >= $min_papers
+RETURN m.name AS model, d.name AS dataset, a.papers AS papers
+ORDER BY papers DESC, model, dataset, m.id, d.id
 SKIP $offset LIMIT $limit

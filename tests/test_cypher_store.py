@@ -348,3 +348,27 @@ def test_with_row_limit_only_appends_where_it_keeps_the_meaning():
     for q in ("MATCH (n) RETURN n LIMIT 3", "RETURN 1 UNION RETURN 2", "MATCH (n) RETURN n;",
               "MATCH (n) WHERE EXISTS { MATCH (n)-->(m) RETURN m }", "MATCH (n) WITH n SKIP 1 MATCH (m) WHERE m = n"):
         assert with_row_limit(q, 7) == q
+
+
+@pytest.mark.parametrize(
+    ("table", "live"),
+    [
+        ("AGG_METHOD_TASK", "MATCH (t:Task)<-[:ADDRESSES]-(p:Paper)-[:USES|:PROPOSES]->(x:Method)"),
+        ("AGG_METRIC_TASK", "MATCH (t:Task)<-[:ADDRESSES]-(p:Paper)-[:REPORTS]->(x:Metric)"),
+        ("AGG_MODEL_DATASET", "MATCH (t:Dataset)<-[:MENTIONS]-(p:Paper)-[:MENTIONS]->(x:Model)"),
+    ],
+)
+def test_aggregate_pair_counts_equal_the_live_distinct_paper_counts(store_dir, table, live):
+    """The precomputed pair tables the ranking queries read hold exactly what counting in the store gives."""
+    got = cypher(store_dir, f"MATCH (x)-[a:{table}]->(t) RETURN x.id AS xid, t.id AS tid, a.papers AS n ORDER BY xid, tid")
+    want = cypher(store_dir, f"{live} RETURN x.id AS xid, t.id AS tid, count(DISTINCT p.id) AS n ORDER BY xid, tid")
+    assert want and got == want
+
+
+def test_aggregates_stay_out_of_the_exported_property_graph(graph):
+    from kg.cypher.schema import REL_TABLES
+    from kg.cypher.view import property_graph
+
+    pg = property_graph(graph)
+    assert {t for t, r in REL_TABLES.items() if r.store_only} == {"AGG_METHOD_TASK", "AGG_METRIC_TASK", "AGG_MODEL_DATASET"}
+    assert not any(REL_TABLES[rtype].store_only for rtype, _, _ in pg.edges)

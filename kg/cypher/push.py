@@ -305,5 +305,6 @@ def push(
 def pushed_counts(writer: Writer) -> dict[str, dict[str, int]]:
     """Nodes per label and relationships per type in the server (for checks after a push)."""
     nodes = {label: int(writer.read(f"MATCH (n:{label}) RETURN count(n)")[0][0]) for label in NODE_TABLES}
-    rels = {rtype: int(writer.read(f"MATCH ()-[r:{rtype}]->() RETURN count(r)")[0][0]) for rtype in REL_TABLES}
+    rels = {rtype: int(writer.read(f"MATCH ()-[r:{rtype}]->() RETURN count(r)")[0][0])
+            for rtype, t in REL_TABLES.items() if not t.store_only}
     return {"nodes": nodes, "relationships": rels}

@@ -125,6 +125,8 @@ class RelTable:
     pairs: tuple[tuple[str, str], ...]
     props: Props = field(default=())
     from_model: bool = True  #: True for the types of ``RELATION_TYPES``; False for structural links
+    #: True for the aggregates only the embedded store holds (kg.cypher.aggregates), not the exports or a push
+    store_only: bool = False
 
 
 def _pairs(spec: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[tuple[str, str], ...]:
@@ -142,6 +144,14 @@ REL_TABLES: dict[str, RelTable] = {
     "ON_DATASET": RelTable("ON_DATASET", (("Result", "Dataset"),), (), from_model=False),
     "MEASURES": RelTable("MEASURES", (("Result", "Metric"),), (), from_model=False),
     "FOR_TASK": RelTable("FOR_TASK", (("Result", "Task"),), (), from_model=False),
+    # Precomputed pair counts of the embedded store (kg.cypher.aggregates): the named queries that rank pairs read
+    # a few thousand rows instead of counting distinct papers over hundreds of thousands of join rows.
+    "AGG_METHOD_TASK": RelTable("AGG_METHOD_TASK", (("Method", "Task"),), (("papers", "INT64"),), from_model=False,
+                                store_only=True),
+    "AGG_METRIC_TASK": RelTable("AGG_METRIC_TASK", (("Metric", "Task"),), (("papers", "INT64"),), from_model=False,
+                                store_only=True),
+    "AGG_MODEL_DATASET": RelTable("AGG_MODEL_DATASET", (("Model", "Dataset"),), (("papers", "INT64"),),
+                                  from_model=False, store_only=True),
 }
 
 #: Result property holding the entity id each structural result link points at.

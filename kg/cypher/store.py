@@ -69,7 +69,9 @@ def load_property_graph(conn: Any, pg: PropertyGraph) -> dict[str, float]:
             conn.execute(f"COPY {label} FROM frame")
     t2 = time.perf_counter()
     timings["nodes"] = t2 - t1
-    for (rtype, src, dst), rows in sorted(pg.edges.items()):
+    from kg.cypher.aggregates import aggregate_edges
+
+    for (rtype, src, dst), rows in sorted({**pg.edges, **aggregate_edges(pg)}.items()):
         if rows:
             frame = _arrow(rows, REL_TABLES[rtype].props, endpoints=True)  # noqa: F841
             conn.execute(f"COPY {rtype} FROM frame (from='{src}', to='{dst}')")

@@ -351,3 +351,18 @@ CREATE REL TABLE MEASURES(
 CREATE REL TABLE FOR_TASK(
     FROM Result TO Task
 );
+
+CREATE REL TABLE AGG_METHOD_TASK(
+    FROM Method TO Task,
+    papers INT64
+);
+
+CREATE REL TABLE AGG_METRIC_TASK(
+    FROM Metric TO Task,
+    papers INT64
+);
+
+CREATE REL TABLE AGG_MODEL_DATASET(
+    FROM Model TO Dataset,
+    papers INT64
+);

@@ -1,0 +1,50 @@
+"""Pair counts precomputed for the embedded Cypher store, from the property-graph view's relationship rows.
+
+Each aggregate counts, per pair of entities, the distinct papers that link to both ends through the given
+relationships; the named queries that rank such pairs (methods_for_task, metrics_per_task,
+model_dataset_cooccurrence) read these rows instead of counting distinct papers over every join row, which is the
+size of the corpus rather than of the answer (docs/cypher-performance.md). They are computed from the same rows the
+store holds, so an aggregate and the live count agree (tests/test_cypher_store.py); their SPARQL twins count live.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from kg.cypher.view import PropertyGraph
+
+#: aggregate table -> ((relationship type, target label) of the pair's first end, (...) of its second end); both
+#: ends are reached from one Paper
+AGGREGATES: dict[str, tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]] = {
+    "AGG_METHOD_TASK": ((("USES", "Method"), ("PROPOSES", "Method")), (("ADDRESSES", "Task"),)),
+    "AGG_METRIC_TASK": ((("REPORTS", "Metric"),), (("ADDRESSES", "Task"),)),
+    "AGG_MODEL_DATASET": ((("MENTIONS", "Model"),), (("MENTIONS", "Dataset"),)),
+}
+
+
+def _ends(pg: PropertyGraph, specs: tuple[tuple[str, str], ...]) -> dict[str, set[str]]:
+    """Per paper, the targets of its relationships of the ``(type, target label)`` pairs."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for rtype, label in specs:
+        for row in pg.edges.get((rtype, "Paper", label), ()):
+            out[row["from"]].add(row["to"])
+    return out
+
+
+def aggregate_edges(pg: PropertyGraph) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """Rows of the aggregate relationship tables, keyed like ``PropertyGraph.edges``: ``(table, from, to)`` ->
+    ``[{"from", "to", "papers"}]``, sorted by (from, to)."""
+    from kg.cypher.schema import REL_TABLES
+
+    out: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for table, (first, second) in AGGREGATES.items():
+        a, b = _ends(pg, first), _ends(pg, second)
+        counts: Counter[tuple[str, str]] = Counter()
+        for paper, xs in a.items():
+            ys = b.get(paper)
+            if ys:
+                counts.update((x, y) for x in xs for y in ys)
+        (src, dst), = REL_TABLES[table].pairs
+        out[(table, src, dst)] = [{"from": x, "to": y, "papers": n} for (x, y), n in sorted(counts.items())]
+    return out
