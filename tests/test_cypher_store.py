@@ -370,5 +370,20 @@ def test_aggregates_stay_out_of_the_exported_property_graph(graph):
     from kg.cypher.view import property_graph
 
     pg = property_graph(graph)
-    assert {t for t, r in REL_TABLES.items() if r.store_only} == {"AGG_METHOD_TASK", "AGG_METRIC_TASK", "AGG_MODEL_DATASET"}
+    assert {t for t, r in REL_TABLES.items() if r.store_only} == {
+        "AGG_METHOD_TASK", "AGG_METRIC_TASK", "AGG_MODEL_DATASET", "AGG_PAPER_CODE"}
     assert not any(REL_TABLES[rtype].store_only for rtype, _, _ in pg.edges)
+
+
+def test_ranked_paper_code_pairs_are_the_live_pairs_in_paper_url_order(store_dir):
+    ranked = cypher(store_dir, "MATCH (p:Paper)-[c:AGG_PAPER_CODE]->(r:Repository) "
+                               "RETURN p.id AS paper, r.url AS url, c.rank AS rank ORDER BY rank")
+    live = cypher(store_dir, """
+        MATCH (r:Repository)
+        OPTIONAL MATCH (q:Paper)-[:HAS_CODE]->(r)
+        WITH r, list_distinct(collect(q.id) + r.papers) AS pids
+        UNWIND pids AS pid
+        MATCH (p:Paper {id: pid})
+        RETURN p.id AS paper, r.url AS url ORDER BY paper, url""")
+    assert live and [(x["paper"], x["url"]) for x in ranked] == [(x["paper"], x["url"]) for x in live]
+    assert [x["rank"] for x in ranked] == list(range(len(ranked)))

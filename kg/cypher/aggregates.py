@@ -47,4 +47,16 @@ def aggregate_edges(pg: PropertyGraph) -> dict[tuple[str, str, str], list[dict[s
                 counts.update((x, y) for x in xs for y in ys)
         (src, dst), = REL_TABLES[table].pairs
         out[(table, src, dst)] = [{"from": x, "to": y, "papers": n} for (x, y), n in sorted(counts.items())]
+    out[("AGG_PAPER_CODE", "Paper", "Repository")] = paper_code_rows(pg)
     return out
+
+
+def paper_code_rows(pg: PropertyGraph) -> list[dict[str, Any]]:
+    """The (paper, repository) pairs of ``HAS_CODE`` and of the repositories' paper lists (papers of the graph only),
+    each once, ranked in (paper id, URL, repository id) order."""
+    papers = {row["id"] for row in pg.nodes.get("Paper", ())}
+    url = {row["id"]: row["url"] or "" for row in pg.nodes.get("Repository", ())}
+    pairs = {(row["from"], row["to"]) for row in pg.edges.get(("HAS_CODE", "Paper", "Repository"), ())}
+    pairs |= {(p, row["id"]) for row in pg.nodes.get("Repository", ()) for p in row["papers"] or ()}
+    ranked = sorted((p, url.get(r, ""), r) for p, r in pairs if p in papers and r in url)
+    return [{"from": p, "to": r, "rank": i} for i, (p, _u, r) in enumerate(ranked)]

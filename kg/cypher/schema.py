@@ -152,6 +152,10 @@ REL_TABLES: dict[str, RelTable] = {
                                 store_only=True),
     "AGG_MODEL_DATASET": RelTable("AGG_MODEL_DATASET", (("Model", "Dataset"),), (("papers", "INT64"),),
                                   from_model=False, store_only=True),
+    # every (paper, repository) pair of HAS_CODE or of the repository's paper list, with its position in (paper id,
+    # URL, repository id) order, so a page of papers_with_code is a top-k on one integer
+    "AGG_PAPER_CODE": RelTable("AGG_PAPER_CODE", (("Paper", "Repository"),), (("rank", "INT64"),),
+                               from_model=False, store_only=True),
 }
 
 #: Result property holding the entity id each structural result link points at.

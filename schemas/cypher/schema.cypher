@@ -366,3 +366,8 @@ CREATE REL TABLE AGG_MODEL_DATASET(
     FROM Model TO Dataset,
     papers INT64
 );
+
+CREATE REL TABLE AGG_PAPER_CODE(
+    FROM Paper TO Repository,
+    rank INT64
+);
