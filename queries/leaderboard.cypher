@@ -5,15 +5,13 @@
 // param: limit = 100  (rows per page; pass a larger value for more, as in --param limit=1000)
 // param: offset = 0  (rows to skip: offset=100 gives the second page of 100)
 // columns: model, dataset_name, metric_name, value, unit, paper
-// the hint joins each result to its dataset and metric first (filtered there), then to its model and paper: the
-// engine's own plan scanned HAS_RESULT from every paper and was 5x slower
-MATCH (p:Paper)-[h:HAS_RESULT]->(r:Result)-[o:OF_MODEL]->(m:Model:Method),
-      (r)-[od:ON_DATASET]->(d:Dataset), (r)-[ms:MEASURES]->(me:Metric)
-WHERE r.value IS NOT NULL
-  AND ($dataset = "" OR list_contains(d.keys, lower($dataset)))
-  AND ($metric = "" OR list_contains(me.keys, lower($metric)))
-HINT (((((r JOIN od) JOIN d) JOIN (ms JOIN me)) JOIN (o JOIN m)) JOIN (h JOIN p))
-RETURN m.name AS model, d.name AS dataset_name, me.name AS metric_name, r.value AS value,
-       CASE WHEN r.unit = "" THEN NULL ELSE r.unit END AS unit, p.id AS paper
-ORDER BY dataset_name, metric_name, value DESC, model, paper, r.id
+// AGG_LEADERBOARD holds the rows of this query (results with a model, a dataset, a metric and a value), their names
+// and lookup keys copied on, ranked in its order when the store is loaded (kg/cypher/aggregates.py): a page is a
+// top-k on that integer instead of joining and sorting every result by three names (190-260 ms on the 100k graph)
+MATCH (r:Result)-[b:AGG_LEADERBOARD]->(d:Dataset)
+WHERE ($dataset = "" OR list_contains(b.dataset_keys, lower($dataset)))
+  AND ($metric = "" OR list_contains(b.metric_keys, lower($metric)))
+RETURN b.model AS model, b.dataset_name AS dataset_name, b.metric_name AS metric_name, b.value AS value,
+       CASE WHEN b.unit = "" THEN NULL ELSE b.unit END AS unit, b.paper AS paper
+ORDER BY b.rank
 SKIP $offset LIMIT $limit

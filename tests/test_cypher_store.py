@@ -358,8 +358,10 @@ def test_with_row_limit_only_appends_where_it_keeps_the_meaning():
         ("AGG_MODEL_DATASET", "MATCH (t:Dataset)<-[:MENTIONS]-(p:Paper)-[:MENTIONS]->(x:Model)"),
     ],
 )
-def test_aggregate_pair_counts_equal_the_live_distinct_paper_counts(store_dir, table, live):
+@pytest.mark.parametrize("which", ["store_dir", "popular_store_dir"])
+def test_aggregate_pair_counts_equal_the_live_distinct_paper_counts(request, which, table, live):
     """The precomputed pair tables the ranking queries read hold exactly what counting in the store gives."""
+    store_dir = request.getfixturevalue(which)
     got = cypher(store_dir, f"MATCH (x)-[a:{table}]->(t) RETURN x.id AS xid, t.id AS tid, a.papers AS n ORDER BY xid, tid")
     want = cypher(store_dir, f"{live} RETURN x.id AS xid, t.id AS tid, count(DISTINCT p.id) AS n ORDER BY xid, tid")
     assert want and got == want
@@ -371,11 +373,13 @@ def test_aggregates_stay_out_of_the_exported_property_graph(graph):
 
     pg = property_graph(graph)
     assert {t for t, r in REL_TABLES.items() if r.store_only} == {
-        "AGG_METHOD_TASK", "AGG_METRIC_TASK", "AGG_MODEL_DATASET", "AGG_PAPER_CODE"}
+        "AGG_METHOD_TASK", "AGG_METRIC_TASK", "AGG_MODEL_DATASET", "AGG_PAPER_CODE", "AGG_LEADERBOARD"}
     assert not any(REL_TABLES[rtype].store_only for rtype, _, _ in pg.edges)
 
 
-def test_ranked_paper_code_pairs_are_the_live_pairs_in_paper_url_order(store_dir):
+@pytest.mark.parametrize("which", ["store_dir", "popular_store_dir"])
+def test_ranked_paper_code_pairs_are_the_live_pairs_in_paper_url_order(request, which):
+    store_dir = request.getfixturevalue(which)
     ranked = cypher(store_dir, "MATCH (p:Paper)-[c:AGG_PAPER_CODE]->(r:Repository) "
                                "RETURN p.id AS paper, r.url AS url, c.rank AS rank ORDER BY rank")
     live = cypher(store_dir, """
@@ -386,4 +390,34 @@ def test_ranked_paper_code_pairs_are_the_live_pairs_in_paper_url_order(store_dir
         MATCH (p:Paper {id: pid})
         RETURN p.id AS paper, r.url AS url ORDER BY paper, url""")
     assert live and [(x["paper"], x["url"]) for x in ranked] == [(x["paper"], x["url"]) for x in live]
+    assert [x["rank"] for x in ranked] == list(range(len(ranked)))
+
+
+@pytest.fixture(scope="module")
+def popular_store_dir(tmp_path_factory) -> Path:
+    """A store of a graph with popular entities (ImageNet and BERT in many papers), so ranked rows share their
+    leading sort keys and the later ones decide."""
+    from kg.rdf.synthetic import synthetic_graph as popular_graph
+
+    out = tmp_path_factory.mktemp("cypher-popular")
+    write_store(popular_graph(300, seed=1), out)
+    return out
+
+
+@pytest.mark.parametrize("which", ["store_dir", "popular_store_dir"])
+def test_ranked_leaderboard_rows_are_the_live_rows_in_leaderboard_order(request, which):
+    store_dir = request.getfixturevalue(which)
+    cols = "model, dataset_name, metric_name, value, unit, paper"
+    ranked = cypher(store_dir, "MATCH (r:Result)-[b:AGG_LEADERBOARD]->(d:Dataset) RETURN b.model AS model, "
+                               "b.dataset_name AS dataset_name, b.metric_name AS metric_name, b.value AS value, "
+                               "b.unit AS unit, b.paper AS paper, b.rank AS rank ORDER BY rank")
+    live = cypher(store_dir, f"""
+        MATCH (p:Paper)-[:HAS_RESULT]->(r:Result)-[:OF_MODEL]->(m:Model:Method),
+              (r)-[:ON_DATASET]->(d:Dataset), (r)-[:MEASURES]->(me:Metric)
+        WHERE r.value IS NOT NULL
+        RETURN m.name AS model, d.name AS dataset_name, me.name AS metric_name, r.value AS value, r.unit AS unit,
+               p.id AS paper
+        ORDER BY dataset_name, metric_name, value DESC, model, paper, r.id""")
+    keys = cols.split(", ")
+    assert live and [[x[k] for k in keys] for x in ranked] == [[x[k] for k in keys] for x in live]
     assert [x["rank"] for x in ranked] == list(range(len(ranked)))

@@ -48,7 +48,34 @@ def aggregate_edges(pg: PropertyGraph) -> dict[tuple[str, str, str], list[dict[s
         (src, dst), = REL_TABLES[table].pairs
         out[(table, src, dst)] = [{"from": x, "to": y, "papers": n} for (x, y), n in sorted(counts.items())]
     out[("AGG_PAPER_CODE", "Paper", "Repository")] = paper_code_rows(pg)
+    out[("AGG_LEADERBOARD", "Result", "Dataset")] = leaderboard_rows(pg)
     return out
+
+
+def leaderboard_rows(pg: PropertyGraph) -> list[dict[str, Any]]:
+    """The leaderboard named query's rows: results with a value whose paper, model (Model or Method), dataset and
+    metric are nodes of the graph (the relationships the live query matches), ranked in its order."""
+    def targets(rtype: str, labels: tuple[str, ...]) -> dict[str, str]:
+        return {row["from"]: row["to"] for label in labels for row in pg.edges.get((rtype, "Result", label), ())}
+
+    entity = {row["id"]: row for t in ("Model", "Method", "Dataset", "Metric") for row in pg.nodes.get(t, ())}
+    model, dataset, metric = targets("OF_MODEL", ("Model", "Method")), targets("ON_DATASET", ("Dataset",)), \
+        targets("MEASURES", ("Metric",))
+    paper = {row["to"]: row["from"] for row in pg.edges.get(("HAS_RESULT", "Paper", "Result"), ())}
+    rows = []
+    for r in pg.nodes.get("Result", ()):
+        rid = r["id"]
+        if r["value"] is None or not (rid in model and rid in dataset and rid in metric and rid in paper):
+            continue
+        d, me = entity[dataset[rid]], entity[metric[rid]]
+        rows.append({"from": rid, "to": d["id"], "model": entity[model[rid]]["name"], "dataset_name": d["name"],
+                     "metric_name": me["name"], "value": r["value"], "unit": r["unit"], "paper": paper[rid],
+                     "dataset_keys": d["keys"], "metric_keys": me["keys"]})
+    rows.sort(key=lambda x: (x["dataset_name"] or "", x["metric_name"] or "", -x["value"], x["model"] or "", x["paper"],
+                             x["from"]))
+    for i, x in enumerate(rows):
+        x["rank"] = i
+    return rows
 
 
 def paper_code_rows(pg: PropertyGraph) -> list[dict[str, Any]]:

@@ -156,6 +156,15 @@ REL_TABLES: dict[str, RelTable] = {
     # URL, repository id) order, so a page of papers_with_code is a top-k on one integer
     "AGG_PAPER_CODE": RelTable("AGG_PAPER_CODE", (("Paper", "Repository"),), (("rank", "INT64"),),
                                from_model=False, store_only=True),
+    # the leaderboard's rows (results naming a model, a dataset, a metric and a value), its names and lookup keys
+    # copied on, ranked in its order (dataset name, metric name, value descending, model name, paper id, result id)
+    "AGG_LEADERBOARD": RelTable(
+        "AGG_LEADERBOARD", (("Result", "Dataset"),),
+        (("rank", "INT64"), ("model", "STRING"), ("dataset_name", "STRING"), ("metric_name", "STRING"),
+         ("value", "DOUBLE"), ("unit", "STRING"), ("paper", "STRING"), ("dataset_keys", "STRING[]"),
+         ("metric_keys", "STRING[]")),
+        from_model=False, store_only=True,
+    ),
 }
 
 #: Result property holding the entity id each structural result link points at.

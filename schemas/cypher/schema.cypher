@@ -371,3 +371,16 @@ CREATE REL TABLE AGG_PAPER_CODE(
     FROM Paper TO Repository,
     rank INT64
 );
+
+CREATE REL TABLE AGG_LEADERBOARD(
+    FROM Result TO Dataset,
+    rank INT64,
+    model STRING,
+    dataset_name STRING,
+    metric_name STRING,
+    value DOUBLE,
+    unit STRING,
+    paper STRING,
+    dataset_keys STRING[],
+    metric_keys STRING[]
+);
