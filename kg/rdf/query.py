@@ -274,8 +274,12 @@ def run_named_query(
     timeout: float | None = 30.0,
     *,
     max_rows: int | None = None,
+    precomputed: bool = True,
 ) -> SparqlResult:
     """Run the named query ``queries/NAME.rq`` with its defaults updated by ``params`` (coerced to their types).
+
+    With ``precomputed`` (the default) a page the store holds precomputed rows for is read from them
+    (:mod:`kg.rdf.precomputed`); ``precomputed=False`` always runs the query as written.
 
     Raises:
         QueryError: no such query, or a parameter it does not have (the messages list the valid ones).
@@ -283,7 +287,26 @@ def run_named_query(
     from kg.named_queries import get_named_query
 
     q = get_named_query(name, "sparql")
-    return sparql(build_dir, q.text, q.bind(params), timeout=timeout, max_rows=max_rows)
+    text, values = named_query_text(build_dir, name, q.bind(params), precomputed=precomputed)
+    return sparql(build_dir, text, values, timeout=timeout, max_rows=max_rows)
 
 
-__all__ = ["SparqlResult", "close_workers", "run_named_query", "sparql", "QueryRefusedError"]
+def named_query_text(
+    build_dir: str | os.PathLike[str], name: str, values: dict[str, Any], *, precomputed: bool = True
+) -> tuple[str, dict[str, Any] | None]:
+    """The SPARQL text and parameters that answer the named query ``name`` with bound ``values``.
+
+    That is the page query over the store's precomputed rows when they answer it (:func:`kg.rdf.precomputed.plan`;
+    it takes no parameters), otherwise the named query's own text with ``values``.
+    """
+    from kg.named_queries import get_named_query
+    from kg.rdf.precomputed import plan
+
+    fast = plan(build_dir, name, values) if precomputed else None
+    if fast is not None:
+        log.debug("named query %s answered from its precomputed rows", name)
+        return fast, None
+    return get_named_query(name, "sparql").text, values
+
+
+__all__ = ["SparqlResult", "close_workers", "named_query_text", "run_named_query", "sparql", "QueryRefusedError"]

@@ -107,7 +107,10 @@ async def run_named_query(request: Request) -> Response:
             def run() -> tuple[list[str], list[dict[str, Any]]]:
                 from kg.serve.sparql_protocol import result_payload
 
-                form, doc = result_payload(svc.sparql_sync(nq.text, values))
+                from kg.rdf.query import named_query_text
+
+                text, bound = named_query_text(svc.build_dir, name, values)
+                form, doc = result_payload(svc.sparql_sync(text, bound))
                 if form == "boolean":
                     return ["boolean"], [{"boolean": bool(doc["boolean"])}]
                 if form == "graph":

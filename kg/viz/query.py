@@ -407,8 +407,13 @@ def run_query(
     lang = "cypher" if use_cypher else "sparql"
     nq = get_named_query(name, lang)
     bound = nq.bind(dict(params or {}))
-    runner = _run_cypher if lang == "cypher" else _run_sparql
-    cols, rows = normalize_rows(runner(build_dir, nq.text, bound))
+    if lang == "cypher":
+        cols, rows = normalize_rows(_run_cypher(build_dir, nq.text, bound))
+    else:
+        from kg.rdf.query import named_query_text
+
+        text, values = named_query_text(build_dir, name, bound)
+        cols, rows = normalize_rows(_run_sparql(build_dir, text, values))
     return cols or nq.columns, rows, nq.title or f"Named query {name}"
 
 

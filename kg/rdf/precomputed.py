@@ -1,0 +1,537 @@
+"""Precomputed answers of the named SPARQL queries, kept in named graphs of the SPARQL store.
+
+Oxigraph sorts every solution before it cuts a page (it has no top-k), so a named query whose default answer is
+ranked over the whole graph reads and sorts the whole graph for its first 100 rows: seconds on the 100k-paper graph
+(docs/rdf.md). When the store is written, the rows of these queries are computed here from the canonical graph,
+in the query's order, and stored as nodes of the named graph ``<https://w3id.org/mlkg/precomputed/NAME>``. Each row
+carries one ``kgp:slot`` literal ``"I|SCOPE"`` per filter value it answers to: ``SCOPE`` names the filter (``""``
+for the defaults, ``"k|imagenet"`` for a lookup key, ``"t|model"`` for a type, ...) and ``I`` is the row's index
+among that filter's rows. A page is then ``limit`` exact literal lookups (:func:`plan`), about a millisecond,
+whatever the size of the graph; pyoxigraph turns ``VALUES`` literals into index lookups but not literals a
+``BIND`` computes (measured: 0.9 ms against 900 ms).
+
+The named queries in ``queries/`` stay the definition and run unchanged on any SPARQL 1.1 store that holds an
+export: :func:`plan` answers from the precomputed rows only when the store holds them for the very text of that
+query (a digest in ``DIR/rdf.precomputed.json``), the filters given are ones the rows are scoped by, and the page
+is at most :data:`MAX_PAGE` rows; otherwise the named query runs as written. tests/test_rdf_precomputed.py compares
+both paths on graphs with hostile text and with popular entities, page by page.
+
+The precomputed graphs are not data of the knowledge graph: exports, VoID counts and queries of the default graph
+do not see them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from kg.graph.model import KnowledgeGraph
+from kg.rdf.mapping import clean_text, decimal_lexical, lookup_key
+
+log = logging.getLogger(__name__)
+
+#: Bumped whenever the rows or the slot layout change, so stores written by older code fall back to the live query.
+VERSION = 1
+GRAPH_BASE = "https://w3id.org/mlkg/precomputed/"
+KGP = "https://w3id.org/mlkg/precomputed#"
+SLOT = KGP + "slot"
+#: Largest page answered from precomputed rows: a page is one ``VALUES`` row per slot in the query text.
+MAX_PAGE = 5000
+MANIFEST = "rdf.precomputed.json"
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_ENTITY_TYPES = ("Model", "Method", "Dataset", "Metric", "Task")
+
+#: A row: its column values (str, int or decimal lexical form as ``Decimal``; None leaves an optional column unbound)
+#: and the scopes it answers to.
+Row = tuple[tuple[Any, ...], tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one named query is answered from precomputed rows."""
+
+    columns: tuple[str, ...]
+    #: the rows of the graph, each with its scopes, in the query's order
+    rows: Callable[["_Index"], Iterable[Row]]
+    #: the scope that the bound parameters select, or None when the rows cannot answer them
+    scope: Callable[[dict[str, Any]], str | None]
+    #: a FILTER applied to the page (for parameters that cut a prefix of the order, such as min_papers)
+    page_filter: Callable[[dict[str, Any]], str] = lambda values: ""
+    #: columns that may be unbound in the live answer (never "" when bound)
+    optional: tuple[str, ...] = ()
+    #: the answer's columns when they are not the stored ones, and the patterns of the default graph that make
+    #: them from the stored ones (IRIs of the row's statement, evidence, ...), joined for the page's rows only
+    select: tuple[str, ...] = ()
+    joins: str = ""
+
+
+class IRI(str):
+    """A stored value that is an IRI, not a literal."""
+
+
+class _Index:
+    """The parts of the canonical graph the precomputed queries read, as the RDF mapping writes them."""
+
+    def __init__(self, g: KnowledgeGraph, base_iri: str | None = None) -> None:
+        from kg.rdf.mapping import IriMinter, base_iri_of
+        from kg.rdf.vocab import RELATION_PREDICATES
+
+        self.g = g
+        self.mint = IriMinter(base_iri_of(g, base_iri))
+        self.papers = g.papers
+        # entities the mapping types (unknown types are left out of the store)
+        self.ents = {eid: e for eid, e in g.entities.items() if e.type in _ENTITY_TYPES}
+        self.label = {eid: clean_text(e.name) for eid, e in self.ents.items()}
+        nodes = set(g.papers) | set(g.entities) | set(g.repositories) | set(g.results)
+        # direct triples by relation type; a set, as RDF keeps one triple for relations of the same ends
+        self.edges: dict[str, set[tuple[str, str]]] = defaultdict(set)
+        self.statements = []
+        for r in g.relations.values():
+            if r.type in RELATION_PREDICATES and r.source in nodes and r.target in nodes:
+                self.edges[r.type].add((r.source, r.target))
+                self.statements.append(r)
+        self._keys: dict[str, tuple[str, ...]] = {}
+
+    def keys(self, node: str) -> tuple[str, ...]:
+        """The node's lookup keys other than ``""`` (papers, typed entities and repositories have keys)."""
+        k = self._keys.get(node)
+        if k is None:
+            if node in self.ents:
+                e = self.ents[node]
+                names: tuple[str, ...] = (e.id, e.name, *e.aliases)
+            elif node in self.papers:
+                names = (node, self.papers[node].title or "")
+            elif node in self.g.repositories:
+                names = (node, self.g.repositories[node].url)
+            else:
+                names = ()
+            k = self._keys[node] = tuple(sorted({lookup_key(n) for n in names} - {""}))
+        return k
+
+    def label_of(self, node: str) -> tuple[str, str] | None:
+        """``(rdfs:label, type)`` of a paper, typed entity or repository, as the mapping writes them."""
+        if node in self.ents:
+            return self.label[node], self.ents[node].type
+        if node in self.papers:
+            return clean_text(self.papers[node].title or ""), "Paper"
+        if node in self.g.repositories:
+            return clean_text(self.g.repositories[node].url), "Repository"
+        return None
+
+    def typed(self, node: str, *types: str) -> bool:
+        e = self.ents.get(node)
+        return e is not None and e.type in types
+
+    def out(self, rtype: str, *types: str) -> dict[str, set[str]]:
+        """Per source, the targets of its ``rtype`` triples that are entities of ``types``."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for s, t in self.edges.get(rtype, ()):
+            if self.typed(t, *types):
+                out[s].add(t)
+        return out
+
+
+def _key_scopes(prefix: str, keys: Iterable[str]) -> tuple[str, ...]:
+    return ("",) + tuple(f"{prefix}|{k}" for k in keys)
+
+
+def _param_scope(prefix: str, value: Any) -> str | None:
+    """The scope of one lookup-key parameter: ``""`` for any, ``PREFIX|key`` otherwise."""
+    if not isinstance(value, str):
+        return None
+    return "" if value == "" else f"{prefix}|{lookup_key(value)}"
+
+
+def _lower_scope(prefix: str, value: Any) -> str | None:
+    """The scope of a parameter the query compares with ``LCASE(...) = LCASE(...)``."""
+    if not isinstance(value, str) or clean_text(value) != value:
+        return None  # the live query compares the text as given; let it
+    return "" if value == "" else f"{prefix}|{value.lower()}"
+
+
+# -- the rows of each query ------------------------------------------------------------------------------------
+def _graph_counts(ix: _Index) -> Iterable[Row]:
+    g = ix.g
+    rows: list[tuple[str, str, int]] = [("papers", "Paper", len(g.papers))]
+    by_type = Counter(e.type for e in ix.ents.values())
+    rows += [("entities", t, n) for t, n in by_type.items()]
+    rows += [("relations", clean_text(t), n) for t, n in Counter(r.type for r in ix.statements).items()]
+    rows.append(("results", "Result", len(g.results)))
+    rows.append(("repositories", "Repository", len(g.repositories)))
+    mentions = {(m.paper, m.field, m.start, m.end, m.type, m.source) for m in g.mentions}
+    rows.append(("mentions", "Mention", len(mentions)))
+    for r in sorted(rows, key=lambda x: (x[0], x[1])):
+        yield r, ("",)
+
+
+def _entity_aliases(ix: _Index) -> Iterable[Row]:
+    out = []
+    for eid, e in ix.ents.items():
+        label = ix.label[eid]
+        scopes = ("", f"t|{e.type.lower()}") + tuple(f"k|{k}" for k in ix.keys(eid))
+        for alias in {label} | {clean_text(a) for a in e.aliases}:
+            out.append(((clean_text(eid), e.type, label, alias), scopes))
+    out.sort(key=lambda r: (r[0][1], r[0][2], r[0][0], r[0][3]))
+    return out
+
+
+def _entity_aliases_scope(v: dict[str, Any]) -> str | None:
+    name, etype = v.get("name"), v.get("entity_type")
+    if name == "":
+        return _lower_scope("t", etype)
+    return _param_scope("k", name) if etype == "" else None
+
+
+def _leaderboard(ix: _Index) -> Iterable[Row]:
+    out = []
+    for r in ix.g.results.values():
+        value = decimal_lexical(r.value)
+        if value is None or r.paper not in ix.papers or not all(x in ix.ents for x in (r.model, r.dataset, r.metric)):
+            continue
+        scopes = ("",) + tuple(f"d|{k}" for k in ix.keys(r.dataset)) + tuple(f"m|{k}" for k in ix.keys(r.metric))
+        unit = clean_text(r.unit) if r.unit else None
+        cols = (ix.label[r.model], ix.label[r.dataset], ix.label[r.metric], Decimal(value), unit, clean_text(r.paper))
+        out.append((cols, scopes, clean_text(r.id)))
+    out.sort(key=lambda x: (x[0][1], x[0][2], -x[0][3], x[0][0], x[0][5], x[2]))
+    return [(cols, scopes) for cols, scopes, _ in out]
+
+
+def _leaderboard_scope(v: dict[str, Any]) -> str | None:
+    dataset, metric = v.get("dataset"), v.get("metric")
+    if dataset == "":
+        return _param_scope("m", metric)
+    return _param_scope("d", dataset) if metric == "" else None
+
+
+def _pair_counts(a: dict[str, set[str]], b: dict[str, set[str]]) -> Counter[tuple[str, str]]:
+    """Per (x, y), the sources linking to x in ``a`` and to y in ``b``."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for s, xs in a.items():
+        ys = b.get(s)
+        if ys:
+            counts.update((x, y) for x in xs for y in ys)
+    return counts
+
+
+def _methods_for_task(ix: _Index) -> Iterable[Row]:
+    methods: dict[str, set[str]] = defaultdict(set)
+    for rtype in ("USES", "PROPOSES"):
+        for s, ms in ix.out(rtype, "Method").items():
+            methods[s] |= ms
+    counts = _pair_counts(methods, ix.out("ADDRESSES", "Task"))
+    rows = sorted(counts.items(), key=lambda x: (-x[1], ix.label[x[0][0]], ix.label[x[0][1]], x[0][0], x[0][1]))
+    return [((ix.label[m], ix.label[t], n), _key_scopes("k", ix.keys(t))) for (m, t), n in rows]
+
+
+def _metrics_per_task(ix: _Index) -> Iterable[Row]:
+    counts = _pair_counts(ix.out("ADDRESSES", "Task"), ix.out("REPORTS", "Metric"))
+    rows = sorted(counts.items(), key=lambda x: (ix.label[x[0][0]], -x[1], ix.label[x[0][1]], x[0][0], x[0][1]))
+    return [((ix.label[t], ix.label[me], n), _key_scopes("k", ix.keys(t))) for (t, me), n in rows]
+
+
+def _model_dataset_cooccurrence(ix: _Index) -> Iterable[Row]:
+    models: dict[str, set[str]] = defaultdict(set)
+    datasets: dict[str, set[str]] = defaultdict(set)
+    for eid, e in ix.ents.items():
+        if e.type in ("Model", "Dataset"):
+            into = models if e.type == "Model" else datasets
+            for p in e.papers:
+                if p in ix.papers:
+                    into[p].add(eid)
+    counts = _pair_counts(models, datasets)
+    rows = sorted(counts.items(), key=lambda x: (-x[1], ix.label[x[0][0]], ix.label[x[0][1]], x[0][0], x[0][1]))
+    return [((ix.label[m], ix.label[d], n), ("",)) for (m, d), n in rows]
+
+
+def _most_used_datasets(ix: _Index) -> Iterable[Row]:
+    evaluates = ix.out("EVALUATES_ON", "Dataset")
+    task_keys: dict[str, set[str]] = defaultdict(set)
+    for s, t in ix.edges.get("ADDRESSES", ()):
+        task_keys[s].update(ix.keys(t))
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for p, ds in evaluates.items():
+        for scope in ("", *(f"k|{k}" for k in task_keys.get(p, ()))):
+            counts[scope].update(ds)
+    out: list[Row] = []
+    for scope in sorted(counts):
+        for d, n in sorted(counts[scope].items(), key=lambda x: (-x[1], ix.label[x[0]], x[0])):
+            out.append(((ix.label[d], n), (scope,)))
+    return out
+
+
+def _models_on_dataset(ix: _Index) -> Iterable[Row]:
+    out = []
+    for r in ix.statements:
+        if r.type != "EVALUATED_ON" or not ix.typed(r.source, "Model", "Method") or r.target not in ix.ents:
+            continue
+        m = ix.ents[r.source]
+        cols = (ix.label[r.source], m.type, ix.label[r.target], int(r.support))
+        out.append((cols, _key_scopes("k", ix.keys(r.target)), (r.source, r.target)))
+    out.sort(key=lambda x: (-x[0][3], x[0][0], x[0][2], *x[2]))
+    return [(cols, scopes) for cols, scopes, _ in out]
+
+
+def _papers_proposing_models(ix: _Index) -> Iterable[Row]:
+    out = []
+    for p, e in ix.edges.get("PROPOSES", ()):
+        if p in ix.papers and e in ix.ents:
+            paper = ix.papers[p]
+            cols = (clean_text(p), clean_text(paper.title or ""), ix.label[e], ix.ents[e].type)
+            out.append((cols, ("", f"t|{ix.ents[e].type.lower()}"), e))
+    out.sort(key=lambda x: (x[0][0], x[0][2], clean_text(x[2])))
+    return [(cols, scopes) for cols, scopes, _ in out]
+
+
+def _papers_with_code(ix: _Index) -> Iterable[Row]:
+    repos = ix.g.repositories
+    pairs = {(p, r) for p, r in ix.edges.get("HAS_CODE", ()) if p in ix.papers and r in repos}
+    pairs |= {(p, rid) for rid, r in repos.items() for p in r.papers if p in ix.papers}
+    out = []
+    for p, rid in pairs:
+        r = repos[rid]
+        host = clean_text(r.host)
+        cols = (clean_text(p), clean_text(ix.papers[p].title or ""), clean_text(r.url), host, clean_text(r.kind))
+        out.append((cols, ("", f"h|{host.lower()}"), rid))
+    out.sort(key=lambda x: (x[0][0], x[0][2], x[2]))
+    return [(cols, scopes) for cols, scopes, _ in out]
+
+
+def _model_neighbourhood(ix: _Index) -> Iterable[Row]:
+    out = []
+    for r in ix.statements:
+        for m, n, direction in ((r.source, r.target, "out"), (r.target, r.source, "in")):
+            if not ix.typed(m, "Model", "Method"):
+                continue
+            neighbour = ix.label_of(n)
+            if neighbour is None:
+                continue
+            cols = (direction, clean_text(r.type), neighbour[0], neighbour[1], int(r.support))
+            out.append((cols, _key_scopes("k", ix.keys(m)), (clean_text(n), clean_text(m), clean_text(r.id))))
+    out.sort(key=lambda x: (x[0][0], x[0][1], x[0][2], x[2][0], x[2][1], x[0][3], x[2][2]))
+    return [(cols, scopes) for cols, scopes, _ in out]
+
+
+def _statement_evidence(ix: _Index) -> Iterable[Row]:
+    out = []
+    for r in ix.statements:
+        s, o = ix.label_of(r.source), ix.label_of(r.target)
+        if s is None or o is None:
+            continue
+        scopes = _key_scopes("t", ix.keys(r.target))
+        st = IRI(ix.mint.statement(r.id))
+        seen: set[str] = set()
+        for ev in r.evidence:
+            conf = decimal_lexical(ev.confidence)
+            e = ix.mint.evidence(ev.paper, ev.field, ev.start, ev.end, ev.extractor, conf)
+            if e in seen or ev.paper not in ix.papers:
+                continue
+            seen.add(e)
+            key = (s[0], clean_text(r.type), o[0], clean_text(ev.paper), ev.start, ev.end, clean_text(ev.extractor),
+                   clean_text(r.id))
+            out.append(((st, IRI(e), Decimal(conf) if conf is not None else None), scopes, key))
+    out.sort(key=lambda x: x[2])
+    return [(cols, scopes) for cols, scopes, _ in out]
+
+
+def _statement_evidence_scope(v: dict[str, Any]) -> str | None:
+    if v.get("source") != "" or v.get("relation") != "":
+        return None
+    return _param_scope("t", v.get("target"))
+
+
+_STATEMENT_EVIDENCE_JOINS = """
+  ?st rdf:subject ?s ; rdf:object ?o ; mlkg:relationType ?predicate .
+  ?ev prov:wasDerivedFrom ?p ; mlkg:field ?field ; nif:beginIndex ?begin ; nif:endIndex ?end ; nif:anchorOf ?sentence ;
+      prov:wasGeneratedBy ?x .
+  ?x rdfs:label ?extractor .
+  ?p dcterms:identifier ?paper .
+  ?s rdfs:label ?subject .
+  ?o rdfs:label ?object ."""
+
+
+def _always(v: dict[str, Any]) -> str:
+    return ""
+
+
+SPECS: dict[str, Spec] = {
+    "graph_counts": Spec(("kind", "type", "count"), _graph_counts, _always),
+    "entity_aliases": Spec(("id", "type", "label", "alias"), _entity_aliases, _entity_aliases_scope),
+    "leaderboard": Spec(("model", "dataset_name", "metric_name", "value", "unit", "paper"), _leaderboard,
+                        _leaderboard_scope, optional=("unit",)),
+    "methods_for_task": Spec(("method", "task_name", "papers"), _methods_for_task,
+                             lambda v: _param_scope("k", v.get("task"))),
+    "metrics_per_task": Spec(("task_name", "metric", "papers"), _metrics_per_task,
+                             lambda v: _param_scope("k", v.get("task"))),
+    # the order starts with the paper count, so the rows with at least min_papers are a prefix of it
+    "model_dataset_cooccurrence": Spec(
+        ("model", "dataset", "papers"), _model_dataset_cooccurrence, _always,
+        lambda v: f"FILTER(?papers >= {_term(v.get('min_papers', 1))})",
+    ),
+    "most_used_datasets": Spec(("dataset", "papers"), _most_used_datasets, lambda v: _param_scope("k", v.get("task"))),
+    "models_on_dataset": Spec(("model", "type", "dataset_name", "support"), _models_on_dataset,
+                              lambda v: _param_scope("k", v.get("dataset"))),
+    "papers_proposing_models": Spec(("paper", "title", "name", "type"), _papers_proposing_models,
+                                    lambda v: _lower_scope("t", v.get("entity_type"))),
+    "papers_with_code": Spec(("paper", "title", "url", "host", "kind"), _papers_with_code,
+                             lambda v: _lower_scope("h", v.get("code_host"))),
+    "model_neighbourhood": Spec(("direction", "relation_type", "neighbour", "neighbour_type", "support"),
+                                _model_neighbourhood, lambda v: _param_scope("k", v.get("model"))),
+    # rows hold the statement and the evidence node (and the confidence, which the live query reads through an
+    # OPTIONAL that makes Oxigraph hash every confidence triple); the page joins the rest from the default graph
+    "statement_evidence": Spec(
+        ("st", "ev", "confidence"), _statement_evidence, _statement_evidence_scope, optional=("confidence",),
+        select=("subject", "predicate", "object", "paper", "field", "begin", "end", "sentence", "extractor",
+                "confidence"),
+        joins=_STATEMENT_EVIDENCE_JOINS,
+    ),
+}
+
+
+# -- writing ---------------------------------------------------------------------------------------------------
+def _term(value: Any) -> str:
+    from kg.rdf.sparql_text import param_term
+
+    return param_term(value)
+
+
+def _lex(text: str) -> str:
+    if "\\" in text or '"' in text or "\n" in text:
+        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text}"'
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, IRI):
+        return f"<{value}>"
+    if isinstance(value, bool):
+        raise TypeError(value)
+    if isinstance(value, int):
+        return f'"{value}"^^<{_XSD}integer>'
+    if isinstance(value, Decimal):
+        # the mapping's canonical lexical form, which Decimal(text) keeps digit for digit
+        text = format(value, "f")
+        return f'"{text if "." in text else text + ".0"}"^^<{_XSD}decimal>'
+    return _lex(value)
+
+
+def graph_iri(name: str) -> str:
+    return GRAPH_BASE + name
+
+
+def iter_nquads(graph: KnowledgeGraph, base_iri: str | None = None, names: Iterable[str] | None = None
+                ) -> Iterator[str]:
+    """The precomputed rows of ``graph`` as N-Quads lines, one named graph per query."""
+    ix = _Index(graph, base_iri)
+    for name in names if names is not None else SPECS:
+        spec = SPECS[name]
+        g = f"<{graph_iri(name)}>"
+        index: Counter[str] = Counter()
+        preds = [f"<{KGP}{c}>" for c in spec.columns]
+        for i, (cols, scopes) in enumerate(spec.rows(ix)):
+            row = f"<{GRAPH_BASE}{name}/{i}>"
+            for scope in scopes:
+                yield f"{row} <{SLOT}> {_lex(f'{index[scope]}|{scope}')} {g} .\n"
+                index[scope] += 1
+            for p, v in zip(preds, cols):
+                # an absent optional value is stored as "" and unbound again by the page query: an OPTIONAL
+                # pattern would make Oxigraph hash every triple of that column
+                yield f"{row} {p} {_literal('' if v is None else v)} {g} .\n"
+
+
+def digest(name: str) -> str:
+    """What the precomputed rows of ``name`` answer for: this code's version and the named query's text."""
+    from kg.named_queries import get_named_query
+
+    text = get_named_query(name, "sparql").text
+    return hashlib.sha256(f"{VERSION}\n{text}".encode("utf-8")).hexdigest()
+
+
+def manifest_path(build_dir: str | os.PathLike[str]) -> Path:
+    return Path(build_dir) / MANIFEST
+
+
+def write_manifest(build_dir: str | os.PathLike[str], names: Iterable[str]) -> None:
+    data = {"version": VERSION, "queries": {n: digest(n) for n in names}}
+    path = manifest_path(build_dir)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def remove_manifest(build_dir: str | os.PathLike[str]) -> None:
+    try:
+        manifest_path(build_dir).unlink()
+    except FileNotFoundError:
+        pass
+
+
+_MANIFESTS: dict[Path, tuple[float, dict[str, str]]] = {}
+
+
+def _manifest(build_dir: str | os.PathLike[str]) -> dict[str, str]:
+    path = manifest_path(build_dir).resolve()
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        return {}
+    cached = _MANIFESTS.get(path)
+    if cached is None or cached[0] != stamp:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            queries = data.get("queries", {}) if data.get("version") == VERSION else {}
+        except (OSError, ValueError, AttributeError):
+            log.warning("Cannot read %s; the named queries run without their precomputed rows.", path)
+            queries = {}
+        cached = _MANIFESTS[path] = (stamp, dict(queries))
+    return cached[1]
+
+
+def plan(build_dir: str | os.PathLike[str], name: str, values: dict[str, Any]) -> str | None:
+    """The query answering the named query ``name`` with bound ``values`` from precomputed rows, or None.
+
+    None means: run the named query itself (the store has no rows for its current text, the parameters select
+    rows the precomputation does not scope, or the page is larger than :data:`MAX_PAGE`).
+    """
+    spec = SPECS.get(name)
+    if spec is None:
+        return None
+    stored = _manifest(build_dir).get(name)
+    if stored is None or stored != digest(name):
+        return None
+    scope = spec.scope(values)
+    if scope is None:
+        return None
+    if "limit" in values:
+        limit, offset = values["limit"], values.get("offset", 0)
+        if not isinstance(limit, int) or not isinstance(offset, int) or limit > MAX_PAGE:
+            return None
+    elif name == "graph_counts":  # not paged: papers, five entity types, the relation types and three more
+        from kg.rdf.vocab import RELATION_PREDICATES
+
+        limit, offset = 4 + len(_ENTITY_TYPES) + len(RELATION_PREDICATES), 0
+    else:
+        return None
+    slots = " ".join(f"({_term(f'{offset + i}|{scope}')} {offset + i})" for i in range(limit))
+    cols = " ".join(f"?{c}" for c in spec.select or spec.columns)
+    body = " ; ".join(f"<{KGP}{c}> ?{'kg_' + c if c in spec.optional else c}" for c in spec.columns)
+    unbind = "".join(f"  BIND(IF(?kg_{c} != \"\", ?kg_{c}, ?kg_unbound) AS ?{c})\n" for c in spec.optional)
+    from kg.rdf.vocab import PREFIXES
+
+    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) if spec.joins else ""
+    return (
+        f"{prefixes}SELECT {cols} WHERE {{\n"
+        f"  VALUES (?kg_slot ?kg_pos) {{ {slots} }}\n"
+        f"  GRAPH <{graph_iri(name)}> {{ ?kg_row <{SLOT}> ?kg_slot ; {body} }}\n"
+        f"{unbind}"
+        f"{spec.joins}\n"
+        f"  {spec.page_filter(values)}\n"
+        f"}}\nORDER BY ?kg_pos\n"
+    )
