@@ -80,15 +80,23 @@ def _both(build_dir: Path, name: str, params: dict) -> tuple[list, list]:
 
 
 def _check(build_dir: Path, name: str) -> int:
+    """Compare every page of every probe with the slice of the live answer (one live run per probe: the live
+    statement_evidence sorts every evidence row of the graph)."""
     q = get_named_query(name, "sparql")
+    paged = "limit" in q.params
     compared = 0
     for probe in [{}] + PROBES[name]:
-        for limit, offset in PAGES if "limit" in q.params else [(None, None)]:
-            params = dict(probe) if limit is None else {**probe, "limit": limit, "offset": offset}
+        whole = {**probe, "limit": MAX_PAGE, "offset": 0} if paged else dict(probe)
+        live = run_named_query(build_dir, name, whole, timeout=None, precomputed=False)
+        assert list(live.vars) == q.columns
+        for limit, offset in PAGES if paged else [(None, 0)]:
+            params = whole if limit is None else {**probe, "limit": limit, "offset": offset}
             assert plan(build_dir, name, q.bind(params)) is not None, f"{name} {params}: not answered from rows"
-            fast, live = _both(build_dir, name, params)
-            assert fast == live, f"{name} {params}"
-            compared += len(live)
+            fast = run_named_query(build_dir, name, params, timeout=None)
+            assert list(fast.vars) == q.columns
+            want = live.rows if limit is None else live.rows[offset:offset + limit]
+            assert fast.rows == want, f"{name} {params}"
+            compared += len(want)
     return compared
 
 
