@@ -66,7 +66,8 @@ def write_store(
         store = Store(str(tmp / "store"))
         n = _bulk_load(store, iter_ntriples_text(graph, base_iri), threads)
         # the named queries' ranked answers, in named graphs of their own (kg/rdf/precomputed.py)
-        rows = _bulk_load(store, precomputed.iter_nquads(graph, base_iri), threads, quads=True)
+        written: dict[str, list[str]] = {}
+        rows = _bulk_load(store, precomputed.iter_nquads(graph, base_iri, written=written), threads, quads=True)
         store.flush()
         # the bulk loads leave their files side by side in RocksDB's first level, where every read looks into each
         # of them, and queries open the store read-only, so it never compacts later: compacting once now costs
@@ -82,7 +83,7 @@ def write_store(
         os.replace(tmp / "store", final)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-        precomputed.write_manifest(build_dir, precomputed.SPECS)
+        precomputed.write_manifest(build_dir, written)
     except OSError as exc:
         raise StoreError(f"Cannot write the SPARQL store {final}: {exc}.") from exc
     except SyntaxError as exc:
