@@ -7,6 +7,7 @@ graph with hostile text, on one with popular entities (long runs of equal leadin
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -100,7 +101,7 @@ def _check(build_dir: Path, name: str) -> int:
         for limit, offset in PAGES if paged else [(None, 0)]:
             params = whole if limit is None else {**probe, "limit": limit, "offset": offset}
             # a filter value of no row has no rows to read: the live query answers (with nothing)
-            assert plan(build_dir, name, q.bind(params)) is not None or not live.rows, f"{name} {params}: not read"
+            assert plan(build_dir, q, q.bind(params)) is not None or not live.rows, f"{name} {params}: not read"
             fast = run_named_query(build_dir, name, params, timeout=None)
             assert list(fast.vars) == q.columns
             want = live.rows if limit is None else live.rows[offset:offset + limit]
@@ -137,7 +138,8 @@ def test_every_ranked_named_query_is_precomputed():
 
 def test_filters_the_rows_are_not_scoped_by_and_large_pages_run_the_query_as_written(hostile_dir):
     def planned(name, params):
-        return plan(hostile_dir, name, get_named_query(name, "sparql").bind(params))
+        q = get_named_query(name, "sparql")
+        return plan(hostile_dir, q, q.bind(params))
 
     assert planned("leaderboard", {"dataset": "ImageNet", "metric": "Accuracy"}) is None
     assert planned("entity_aliases", {"name": "BERT", "entity_type": "Model"}) is None
@@ -154,15 +156,17 @@ def test_filters_the_rows_are_not_scoped_by_and_large_pages_run_the_query_as_wri
 
 def test_rows_of_another_query_text_are_not_used(tmp_path_factory, monkeypatch):
     d = _hostile(tmp_path_factory)
-    q = get_named_query("methods_for_task", "sparql")
-    assert plan(d, "methods_for_task", q.bind({})) is not None
+    q, other = get_named_query("methods_for_task", "sparql"), get_named_query("metrics_per_task", "sparql")
+    assert plan(d, q, q.bind({})) is not None
+    edited = dataclasses.replace(q, text=q.text.replace("DESC(?papers)", "?papers"))  # an edited .rq
+    assert edited.text != q.text and plan(d, edited, edited.bind({})) is None
     data = json.loads(manifest_path(d).read_text())
     data["queries"]["methods_for_task"]["digest"] = "0" * 64  # rows written for another text of the query
     manifest_path(d).write_text(json.dumps(data))
-    assert plan(d, "methods_for_task", q.bind({})) is None
-    assert plan(d, "metrics_per_task", get_named_query("metrics_per_task", "sparql").bind({})) is not None
+    assert plan(d, q, q.bind({})) is None
+    assert plan(d, other, other.bind({})) is not None
     manifest_path(d).unlink()
-    assert plan(d, "metrics_per_task", get_named_query("metrics_per_task", "sparql").bind({})) is None
+    assert plan(d, other, other.bind({})) is None
     fast, live = _both(d, "methods_for_task", {})
     assert fast == live and live
 
@@ -191,4 +195,4 @@ def test_with_the_shipped_thresholds_small_and_unfiltered_answers_of_two_queries
             fast, live = _both(d, name, params)
             assert fast == live, f"{name} {params}"
             if name in MIN_SCOPE_ROWS and len(live) <= MIN_SCOPE_ROWS[name]:
-                assert plan(d, name, q.bind(params)) is None, f"{name} {params}"
+                assert plan(d, q, q.bind(params)) is None, f"{name} {params}"

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from kg.graph.model import KnowledgeGraph
+from kg.named_queries import NamedQuery
 from kg.rdf.mapping import clean_text, decimal_lexical, lookup_key
 
 log = logging.getLogger(__name__)
@@ -467,11 +468,8 @@ def iter_nquads(graph: KnowledgeGraph, base_iri: str | None = None, names: Itera
                 yield f"{row} {p} {_literal('' if v is None else v)} {g} .\n"
 
 
-def digest(name: str) -> str:
-    """What the precomputed rows of ``name`` answer for: this code's version and the named query's text."""
-    from kg.named_queries import get_named_query
-
-    text = get_named_query(name, "sparql").text
+def digest(text: str) -> str:
+    """What precomputed rows answer for: this code's version and the text of the named query."""
     return hashlib.sha256(f"{VERSION}\n{text}".encode("utf-8")).hexdigest()
 
 
@@ -482,7 +480,10 @@ def manifest_path(build_dir: str | os.PathLike[str]) -> Path:
 def write_manifest(build_dir: str | os.PathLike[str], written: dict[str, list[str]]) -> None:
     """Record which queries and scopes the store of ``build_dir`` holds rows for (``written`` of
     :func:`iter_nquads`)."""
-    data = {"version": VERSION, "queries": {n: {"digest": digest(n), "scopes": s} for n, s in written.items()}}
+    from kg.named_queries import get_named_query
+
+    data = {"version": VERSION, "queries": {n: {"digest": digest(get_named_query(n, "sparql").text), "scopes": s}
+                                            for n, s in written.items()}}
     path = manifest_path(build_dir)
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -519,17 +520,18 @@ def _manifest(build_dir: str | os.PathLike[str]) -> dict[str, tuple[str, frozens
     return cached[1]
 
 
-def plan(build_dir: str | os.PathLike[str], name: str, values: dict[str, Any]) -> str | None:
-    """The query answering the named query ``name`` with bound ``values`` from precomputed rows, or None.
+def plan(build_dir: str | os.PathLike[str], query: NamedQuery, values: dict[str, Any]) -> str | None:
+    """The query answering the named SPARQL query ``query`` with bound ``values`` from precomputed rows, or None.
 
     None means: run the named query itself (the store has no rows for its current text, the parameters select
     rows the precomputation does not scope, or the page is larger than :data:`MAX_PAGE`).
     """
+    name = query.name
     spec = SPECS.get(name)
     if spec is None:
         return None
     stored = _manifest(build_dir).get(name)
-    if stored is None or stored[0] != digest(name):
+    if stored is None or stored[0] != digest(query.text):
         return None
     scope = spec.scope(values)
     if scope is None or scope not in stored[1]:

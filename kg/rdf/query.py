@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import QueryError, QueryRefusedError, QueryTimeoutError, StoreError
+from kg.named_queries import NamedQuery
 from kg.rdf.results import SparqlResult
 from kg.rdf.sparql_text import UPDATE_FORMS, bind_params, check_read_only
 from kg.rdf.store import store_path
@@ -287,26 +288,25 @@ def run_named_query(
     from kg.named_queries import get_named_query
 
     q = get_named_query(name, "sparql")
-    text, values = named_query_text(build_dir, name, q.bind(params), precomputed=precomputed)
+    text, values = named_query_text(build_dir, q, q.bind(params), precomputed=precomputed)
     return sparql(build_dir, text, values, timeout=timeout, max_rows=max_rows)
 
 
 def named_query_text(
-    build_dir: str | os.PathLike[str], name: str, values: dict[str, Any], *, precomputed: bool = True
+    build_dir: str | os.PathLike[str], query: NamedQuery, values: dict[str, Any], *, precomputed: bool = True
 ) -> tuple[str, dict[str, Any] | None]:
-    """The SPARQL text and parameters that answer the named query ``name`` with bound ``values``.
+    """The SPARQL text and parameters that answer the named SPARQL query ``query`` with bound ``values``.
 
     That is the page query over the store's precomputed rows when they answer it (:func:`kg.rdf.precomputed.plan`;
     it takes no parameters), otherwise the named query's own text with ``values``.
     """
-    from kg.named_queries import get_named_query
     from kg.rdf.precomputed import plan
 
-    fast = plan(build_dir, name, values) if precomputed else None
+    fast = plan(build_dir, query, values) if precomputed else None
     if fast is not None:
-        log.debug("named query %s answered from its precomputed rows", name)
+        log.debug("named query %s answered from its precomputed rows", query.name)
         return fast, None
-    return get_named_query(name, "sparql").text, values
+    return query.text, values
 
 
 __all__ = ["SparqlResult", "close_workers", "named_query_text", "run_named_query", "sparql", "QueryRefusedError"]

@@ -109,7 +109,7 @@ async def run_named_query(request: Request) -> Response:
 
                 from kg.rdf.query import named_query_text
 
-                text, bound = named_query_text(svc.build_dir, name, values)
+                text, bound = named_query_text(svc.build_dir, nq, values)
                 form, doc = result_payload(svc.sparql_sync(text, bound))
                 if form == "boolean":
                     return ["boolean"], [{"boolean": bool(doc["boolean"])}]

@@ -412,7 +412,7 @@ def run_query(
     else:
         from kg.rdf.query import named_query_text
 
-        text, values = named_query_text(build_dir, name, bound)
+        text, values = named_query_text(build_dir, nq, bound)
         cols, rows = normalize_rows(_run_sparql(build_dir, text, values))
     return cols or nq.columns, rows, nq.title or f"Named query {name}"
 
