@@ -6,16 +6,20 @@
 // param: limit = 100  (rows per page; pass a larger value for more, as in --param limit=1000)
 // param: offset = 0  (rows to skip: offset=100 gives the second page of 100)
 // columns: subject, predicate, object, paper, field, begin, end, sentence, extractor, confidence
-// the hint makes the engine find the target first and expand only its incoming statements (its own plan hashes
-// every relationship first)
-MATCH (s)-[st:PROPOSES|EVALUATES_ON|USES|ADDRESSES|REPORTS|EVALUATED_ON|OUTPERFORMS|COMPARED_WITH|USED_FOR|VARIANT_OF|CO_MENTIONED|HAS_CODE]->(o)
+// This query's rows (one per statement and evidence record) are EvidenceRow nodes, ranked in its order over the whole
+// graph when the store is loaded, and AGG_EVIDENCE (from each statement's source to its target) carries the ranks
+// (kg/cypher/aggregates.py): a page is a top-k on one integer, then one primary-key lookup per row, instead of
+// unwinding and sorting every evidence list of the matched statements (179 ms for ImageNet's 113k on the 100k graph)
+MATCH (s)-[a:AGG_EVIDENCE]->(o)
 WHERE ($target = "" OR list_contains(o.keys, lower($target)))
-  AND ($relation = "" OR lower(label(st)) = lower($relation))
+  AND ($relation = "" OR lower(a.predicate) = lower($relation))
   AND ($source = "" OR list_contains(s.keys, lower($source)))
-HINT s JOIN (st JOIN o)
-UNWIND st.evidence AS ev
-RETURN coalesce(s.name, s.title, s.url) AS subject, label(st) AS predicate, coalesce(o.name, o.title, o.url) AS object,
-       ev.paper AS paper, ev.field AS field, ev.start_offset AS `begin`, ev.end_offset AS `end`, ev.sentence AS sentence,
-       ev.extractor AS extractor, ev.confidence AS confidence
-ORDER BY subject, predicate, object, paper, `begin`, `end`, extractor, st.id
+HINT s JOIN (a JOIN o)
+WITH a.rank AS r
+ORDER BY r
 SKIP $offset LIMIT $limit
+MATCH (e:EvidenceRow {id: r})
+RETURN e.subject AS subject, e.predicate AS predicate, e.object AS object, e.paper AS paper, e.field AS field,
+       e.start_offset AS `begin`, e.end_offset AS `end`, e.sentence AS sentence, e.extractor AS extractor,
+       e.confidence AS confidence
+ORDER BY r

@@ -3,7 +3,7 @@
 // columns: item, value
 // The property graph has no VoID description: this twin gives the rows it can ("class X" entities per class and
 // "linkset p" links per relation predicate), which equal the .rq's rows of the same items.
-MATCH (n) RETURN "class " + label(n) AS item, CAST(count(n) AS STRING) AS value
+MATCH (n:Paper:Model:Method:Dataset:Metric:Task:Result:Repository) RETURN "class " + label(n) AS item, CAST(count(n) AS STRING) AS value
 UNION ALL
 MATCH ()-[r:PROPOSES|EVALUATES_ON|USES|ADDRESSES|REPORTS|EVALUATED_ON|OUTPERFORMS|COMPARED_WITH|USED_FOR|VARIANT_OF|CO_MENTIONED|HAS_CODE]->()
 WITH label(r) AS t, count(r) AS n

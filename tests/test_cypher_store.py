@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cypher import cypher, cypher_with_columns, db_path, render_csv, render_json, write_store
-from kg.cypher.schema import ddl_text, NODE_TABLES
+from kg.cypher.schema import ddl_text, NODE_TABLES, STORE_NODE_TABLES
 from kg.cypher.store import _database, check_read_only, close_all
 from kg.cypher.synthetic import HOSTILE_STRINGS, synthetic_graph
 from kg.errors import BuildDirError, QueryError, QueryRefusedError, QueryTimeoutError, StoreError
@@ -45,7 +45,7 @@ def test_schema_file_is_generated_from_the_declaration_and_runs(tmp_path):
     for stmt in filter(str.strip, body.split(";")):
         conn.execute(stmt)
     tables = {row[1]: row[2] for row in conn.execute("CALL show_tables() RETURN *").get_all()}
-    assert {t for t, kind in tables.items() if kind == "NODE"} == set(NODE_TABLES)
+    assert {t for t, kind in tables.items() if kind == "NODE"} == set(NODE_TABLES) | set(STORE_NODE_TABLES)
     assert {"PROPOSES", "CO_MENTIONED", "HAS_CODE", "MENTIONS", "HAS_RESULT", "ON_DATASET"} <= set(tables)
     conn.close()
     db.close()
@@ -373,8 +373,10 @@ def test_aggregates_stay_out_of_the_exported_property_graph(graph):
 
     pg = property_graph(graph)
     assert {t for t, r in REL_TABLES.items() if r.store_only} == {
-        "AGG_METHOD_TASK", "AGG_METRIC_TASK", "AGG_MODEL_DATASET", "AGG_PAPER_CODE", "AGG_LEADERBOARD"}
+        "AGG_METHOD_TASK", "AGG_METRIC_TASK", "AGG_MODEL_DATASET", "AGG_PAPER_CODE", "AGG_LEADERBOARD",
+        "AGG_NEIGHBOURHOOD", "AGG_EVIDENCE"}
     assert not any(REL_TABLES[rtype].store_only for rtype, _, _ in pg.edges)
+    assert not set(STORE_NODE_TABLES) & set(NODE_TABLES) and not set(STORE_NODE_TABLES) & set(pg.nodes)
 
 
 @pytest.mark.parametrize("which", ["store_dir", "popular_store_dir"])
@@ -421,3 +423,82 @@ def test_ranked_leaderboard_rows_are_the_live_rows_in_leaderboard_order(request,
     keys = cols.split(", ")
     assert live and [[x[k] for k in keys] for x in ranked] == [[x[k] for k in keys] for x in live]
     assert [x["rank"] for x in ranked] == list(range(len(ranked)))
+
+
+_STATEMENTS = "PROPOSES|EVALUATES_ON|USES|ADDRESSES|REPORTS|EVALUATED_ON|OUTPERFORMS|COMPARED_WITH|USED_FOR|VARIANT_OF|" \
+              "CO_MENTIONED|HAS_CODE"
+
+#: The two queries as they were before their rows were precomputed (kg.cypher.aggregates): the definition the
+#: named queries' pages are checked against.
+LIVE_NEIGHBOURHOOD = f"""
+MATCH (m:Model:Method)-[s:{_STATEMENTS}]-(n)
+WHERE list_contains(m.keys, lower($model))
+RETURN CASE WHEN struct_extract(s, "_SRC") = id(m) THEN "out" ELSE "in" END AS direction, label(s) AS relation_type,
+       coalesce(n.name, n.title, n.url) AS neighbour, label(n) AS neighbour_type, s.support AS support
+ORDER BY direction, relation_type, neighbour, n.id, m.id
+SKIP $offset LIMIT $limit"""
+LIVE_EVIDENCE = f"""
+MATCH (s)-[st:{_STATEMENTS}]->(o)
+WHERE ($target = "" OR list_contains(o.keys, lower($target)))
+  AND ($relation = "" OR lower(label(st)) = lower($relation))
+  AND ($source = "" OR list_contains(s.keys, lower($source)))
+UNWIND st.evidence AS ev
+RETURN coalesce(s.name, s.title, s.url) AS subject, label(st) AS predicate, coalesce(o.name, o.title, o.url) AS object,
+       ev.paper AS paper, ev.field AS field, ev.start_offset AS `begin`, ev.end_offset AS `end`, ev.sentence AS sentence,
+       ev.extractor AS extractor, ev.confidence AS confidence
+ORDER BY subject, predicate, object, paper, `begin`, `end`, extractor, st.id
+SKIP $offset LIMIT $limit"""
+
+_PAGES = [{"limit": 100, "offset": 0}, {"limit": 7, "offset": 3}, {"limit": 50, "offset": 100},
+          {"limit": 100000, "offset": 0}]
+
+
+def _names(store_dir: Path, query: str, n: int) -> list[str]:
+    """The names of the ``n`` entities with the most statements (ties by id), and a name of none."""
+    rows = cypher(store_dir, query + " ORDER BY k DESC, id LIMIT $n", {"n": n})
+    return [r["name"] for r in rows] + ["no such entity"]
+
+
+@pytest.mark.parametrize("which", ["store_dir", "popular_store_dir"])
+def test_model_neighbourhood_pages_are_the_live_query_pages(request, which):
+    """Every page of the precomputed neighbourhood rows equals the page of the query they replace, for popular
+    entities (many rows with equal leading sort keys), entities of several types and a name nothing has."""
+    from kg.cypher import run_named
+
+    store_dir = request.getfixturevalue(which)
+    names = _names(store_dir, f"MATCH (m:Model:Method)-[s:{_STATEMENTS}]-() "
+                              "WITH m.name AS name, m.id AS id, count(s) AS k RETURN name, id, k", 6)
+    checked = 0
+    for name in [*names, names[0].upper(), "BERT"]:
+        for page in _PAGES:
+            params = {"model": name, **page}
+            cols, got = run_named(store_dir, "model_neighbourhood", params)
+            want = cypher(store_dir, LIVE_NEIGHBOURHOOD, params)
+            assert [[r[c] for c in cols] for r in got] == [[r[c] for c in cols] for r in want], (name, page)
+            checked += len(want)
+    assert checked > 100
+
+
+@pytest.mark.parametrize("which", ["store_dir", "popular_store_dir"])
+def test_statement_evidence_pages_are_the_live_query_pages(request, which):
+    """Every page of the precomputed evidence rows equals the page of the query they replace, for each filter alone,
+    filters together, no filter at all and a name nothing has."""
+    from kg.cypher import run_named
+
+    store_dir = request.getfixturevalue(which)
+    targets = _names(store_dir, f"MATCH ()-[s:{_STATEMENTS}]->(o) WITH coalesce(o.name, o.title, o.url) AS name, "
+                                "o.id AS id, count(s) AS k RETURN name, id, k", 3)
+    sources = _names(store_dir, f"MATCH (o)-[s:{_STATEMENTS}]->() WITH coalesce(o.name, o.title, o.url) AS name, "
+                                "o.id AS id, count(s) AS k RETURN name, id, k", 2)
+    filters = [{"target": t} for t in targets] + [{"source": s} for s in sources] + [
+        {"target": ""}, {"relation": "co_mentioned"}, {"relation": "PROPOSES", "target": ""},
+        {"source": sources[0], "relation": "CO_MENTIONED", "target": ""}, {"source": sources[0], "target": targets[0]}]
+    checked = 0
+    for f in filters:
+        for page in _PAGES:
+            params = {"source": "", "relation": "", "target": "ImageNet", **f, **page}
+            cols, got = run_named(store_dir, "statement_evidence", params)
+            want = cypher(store_dir, LIVE_EVIDENCE, params)
+            assert [[r[c] for c in cols] for r in got] == [[r[c] for c in cols] for r in want], (f, page)
+            checked += len(want)
+    assert checked > 300

@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from kg.cypher.view import PropertyGraph
+from kg.graph.model import RELATION_TYPES
 
 #: aggregate table -> ((relationship type, target label) of the pair's first end, (...) of its second end); both
 #: ends are reached from one Paper
@@ -49,7 +50,18 @@ def aggregate_edges(pg: PropertyGraph) -> dict[tuple[str, str, str], list[dict[s
         out[(table, src, dst)] = [{"from": x, "to": y, "papers": n} for (x, y), n in sorted(counts.items())]
     out[("AGG_PAPER_CODE", "Paper", "Repository")] = paper_code_rows(pg)
     out[("AGG_LEADERBOARD", "Result", "Dataset")] = leaderboard_rows(pg)
+    out.update(neighbourhood_rows(pg))
     return out
+
+
+def aggregate_tables(pg: PropertyGraph) -> tuple[dict[str, list[dict[str, Any]]],
+                                                 dict[tuple[str, str, str], list[dict[str, Any]]]]:
+    """Rows of every store-only table: the node tables of ``STORE_NODE_TABLES`` by label, and the aggregate
+    relationship tables keyed like ``PropertyGraph.edges``."""
+    edges = aggregate_edges(pg)
+    evidence_nodes, evidence_edges = evidence_rows(pg)
+    edges.update(evidence_edges)
+    return {"EvidenceRow": evidence_nodes}, edges
 
 
 def leaderboard_rows(pg: PropertyGraph) -> list[dict[str, Any]]:
@@ -87,3 +99,85 @@ def paper_code_rows(pg: PropertyGraph) -> list[dict[str, Any]]:
     pairs |= {(p, row["id"]) for row in pg.nodes.get("Repository", ()) for p in row["papers"] or ()}
     ranked = sorted((p, url.get(r, ""), r) for p, r in pairs if p in papers and r in url)
     return [{"from": p, "to": r, "rank": i} for i, (p, _u, r) in enumerate(ranked)]
+
+
+def _display(pg: PropertyGraph) -> dict[str, tuple[str, str | None]]:
+    """Node id -> (label, the name the queries show: ``coalesce(name, title, url)``)."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for label, rows in pg.nodes.items():
+        for row in rows:
+            name = row.get("name")
+            if name is None:
+                name = row.get("title")
+            if name is None:
+                name = row.get("url")
+            out[row["id"]] = (label, name)
+    return out
+
+
+def _str_key(value: str | None) -> tuple[bool, str]:
+    # LadybugDB orders strings by their UTF-8 bytes (= code points, as Python does) and NULL after every string
+    return (value is None, value or "")
+
+
+def neighbourhood_rows(pg: PropertyGraph) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """The model_neighbourhood named query's rows: one per (Model or Method, statement it is an end of), from that
+    entity to the statement's other end, with the columns the query returns and a rank in its order over the whole
+    graph (direction, relation type, neighbour name, neighbour id, entity id), so a page of any entity's rows is a
+    top-k on one integer. Keyed like ``PropertyGraph.edges``."""
+    display = _display(pg)
+    rows: list[tuple[tuple[Any, ...], str, str, dict[str, Any]]] = []
+    for (rtype, src, dst), rels in pg.edges.items():
+        if rtype not in RELATION_TYPES:
+            continue
+        for rel in rels:
+            a, b = rel["from"], rel["to"]
+            for m, n, direction, m_label, n_label in ((a, b, "out", src, dst), (b, a, "in", dst, src)):
+                if m_label not in ("Model", "Method"):
+                    continue
+                name = display[n][1]
+                key = (direction, rtype, _str_key(name), n, m)
+                rows.append((key, m_label, n_label, {"from": m, "to": n, "direction": direction,
+                                                     "relation_type": rtype, "neighbour": name,
+                                                     "neighbour_type": n_label, "support": rel["support"]}))
+    rows.sort(key=lambda x: x[0])
+    out: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for i, (_key, m_label, n_label, row) in enumerate(rows):
+        row["rank"] = i
+        out[("AGG_NEIGHBOURHOOD", m_label, n_label)].append(row)
+    return dict(out)
+
+
+def evidence_rows(pg: PropertyGraph) -> tuple[list[dict[str, Any]], dict[tuple[str, str, str], list[dict[str, Any]]]]:
+    """The statement_evidence named query's rows, one per (statement, evidence record), ranked in its order over the
+    whole graph (subject, predicate, object, paper, begin, end, extractor, statement id), so a page of any filter's
+    rows is a top-k on one integer instead of unwinding and sorting every evidence list of the matched statements.
+
+    Returns:
+        The ``EvidenceRow`` nodes (the columns the query returns, keyed by rank) and the ``AGG_EVIDENCE``
+        relationships from each statement's source to its target that carry the rank and the relationship type,
+        keyed like ``PropertyGraph.edges``.
+    """
+    display = _display(pg)
+    rows: list[tuple[tuple[Any, ...], tuple[str, str, str], str, str, dict[str, Any]]] = []
+    for (rtype, src, dst), rels in pg.edges.items():
+        if rtype not in RELATION_TYPES:
+            continue
+        for rel in rels:
+            subject, obj = display[rel["from"]][1], display[rel["to"]][1]
+            head = (_str_key(subject), rtype, _str_key(obj))
+            for ev in rel["evidence"]:
+                key = (*head, _str_key(ev["paper"]), ev["start_offset"], ev["end_offset"], _str_key(ev["extractor"]),
+                       rel["id"])
+                rows.append((key, (rtype, src, dst), rel["from"], rel["to"], {
+                    "subject": subject, "predicate": rtype, "object": obj, "paper": ev["paper"],
+                    "field": ev["field"], "start_offset": ev["start_offset"], "end_offset": ev["end_offset"],
+                    "sentence": ev["sentence"], "extractor": ev["extractor"], "confidence": ev["confidence"]}))
+    rows.sort(key=lambda x: x[0])
+    nodes: list[dict[str, Any]] = []
+    edges: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for i, (_key, (rtype, src, dst), a, b, row) in enumerate(rows):
+        row["id"] = i
+        nodes.append(row)
+        edges[("AGG_EVIDENCE", src, dst)].append({"from": a, "to": b, "rank": i, "predicate": rtype})
+    return nodes, dict(edges)

@@ -116,6 +116,16 @@ NODE_TABLES: dict[str, Props] = {
     "Repository": REPOSITORY_PROPS,
 }
 
+#: Node tables only the embedded store holds (kg.cypher.aggregates), not the exports or a push: the rows of
+#: statement_evidence, keyed by their rank in its order (AGG_EVIDENCE holds the same rank)
+STORE_NODE_TABLES: dict[str, Props] = {
+    "EvidenceRow": (
+        ("id", "INT64"), ("subject", "STRING"), ("predicate", "STRING"), ("object", "STRING"), ("paper", "STRING"),
+        ("field", "STRING"), ("start_offset", "INT64"), ("end_offset", "INT64"), ("sentence", "STRING"),
+        ("extractor", "STRING"), ("confidence", "DOUBLE"),
+    ),
+}
+
 
 @dataclass(frozen=True)
 class RelTable:
@@ -134,6 +144,13 @@ def _pairs(spec: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[tuple[str, st
 
 
 _MODEL_ENTITY = ("Model", "Method")
+#: every (source label, target label) a statement can join, in first-seen order
+_STATEMENT_PAIRS: tuple[tuple[str, str], ...] = tuple(dict.fromkeys(
+    pair for spec in RELATION_TYPES.values() for pair in _pairs(spec)))
+#: (Model or Method, label of the other end) of every statement a model or method is an end of
+_NEIGHBOURHOOD_PAIRS: tuple[tuple[str, str], ...] = tuple(dict.fromkeys(
+    [(a, b) for a, b in _STATEMENT_PAIRS if a in _MODEL_ENTITY] + [(b, a) for a, b in _STATEMENT_PAIRS
+                                                                 if b in _MODEL_ENTITY]))
 
 REL_TABLES: dict[str, RelTable] = {
     **{name: RelTable(name, _pairs(spec), RELATION_PROPS) for name, spec in RELATION_TYPES.items()},
@@ -165,6 +182,21 @@ REL_TABLES: dict[str, RelTable] = {
          ("metric_keys", "STRING[]")),
         from_model=False, store_only=True,
     ),
+    # model_neighbourhood's rows: per (Model or Method, statement it is an end of), the columns the query returns,
+    # ranked in its order over the whole graph (direction, relation type, neighbour name, neighbour id, entity id)
+    "AGG_NEIGHBOURHOOD": RelTable(
+        "AGG_NEIGHBOURHOOD", _NEIGHBOURHOOD_PAIRS,
+        (("rank", "INT64"), ("direction", "STRING"), ("relation_type", "STRING"), ("neighbour", "STRING"),
+         ("neighbour_type", "STRING"), ("support", "INT64")),
+        from_model=False, store_only=True,
+    ),
+    # statement_evidence's rows: per (statement, evidence record), from its source to its target, the columns the
+    # query returns, ranked in its order over the whole graph (subject, predicate, object, paper, begin, end,
+    # extractor, statement id)
+    # (its columns are the EvidenceRow node of the same rank: a page fetches them for its 100 ranks only, by primary
+    # key, as fetching ten columns of every matched row before the top-k costs more than the rest of the query)
+    "AGG_EVIDENCE": RelTable("AGG_EVIDENCE", _STATEMENT_PAIRS, (("rank", "INT64"), ("predicate", "STRING")),
+                             from_model=False, store_only=True),
 }
 
 #: Result property holding the entity id each structural result link points at.
@@ -181,7 +213,8 @@ def _rel_parts(rel: RelTable) -> list[str]:
 
 def ddl_statements() -> list[str]:
     """The LadybugDB ``CREATE NODE TABLE`` / ``CREATE REL TABLE`` statements of the schema, in order."""
-    out = [f"CREATE NODE TABLE {label}({', '.join(_node_parts(props))})" for label, props in NODE_TABLES.items()]
+    out = [f"CREATE NODE TABLE {label}({', '.join(_node_parts(props))})"
+           for label, props in {**NODE_TABLES, **STORE_NODE_TABLES}.items()]
     out += [f"CREATE REL TABLE {rel.name}({', '.join(_rel_parts(rel))})" for rel in REL_TABLES.values()]
     return out
 
@@ -194,7 +227,7 @@ def ddl_text() -> str:
         "// Documented in schemas/cypher/README.md.\n\n"
     )
     body = []
-    for label, props in NODE_TABLES.items():
+    for label, props in {**NODE_TABLES, **STORE_NODE_TABLES}.items():
         body.append(f"CREATE NODE TABLE {label}(\n    " + ",\n    ".join(_node_parts(props)) + "\n);")
     for rel in REL_TABLES.values():
         body.append(f"CREATE REL TABLE {rel.name}(\n    " + ",\n    ".join(_rel_parts(rel)) + "\n);")

@@ -21,7 +21,8 @@ import pyarrow as pa
 from kg.errors import BuildDirError, QueryError, QueryRefusedError, QueryTimeoutError, StoreError
 from kg.graph.model import KnowledgeGraph
 from kg.cypher.guards import check_params, check_ranges, with_row_limit
-from kg.cypher.schema import EVIDENCE, EVIDENCE_FIELDS, NODE_TABLES, REL_TABLES, ddl_statements, ladybug_type
+from kg.cypher.schema import (EVIDENCE, EVIDENCE_FIELDS, NODE_TABLES, REL_TABLES, STORE_NODE_TABLES, ddl_statements,
+                              ladybug_type)
 from kg.cypher.view import PropertyGraph, load, property_graph
 
 log = logging.getLogger(__name__)
@@ -62,16 +63,17 @@ def load_property_graph(conn: Any, pg: PropertyGraph) -> dict[str, float]:
         conn.execute(stmt)
     t1 = time.perf_counter()
     timings["ddl"] = t1 - t0
-    for label, props in NODE_TABLES.items():
-        rows = pg.nodes.get(label) or []
+    from kg.cypher.aggregates import aggregate_tables
+
+    store_nodes, store_edges = aggregate_tables(pg)
+    for label, props in {**NODE_TABLES, **STORE_NODE_TABLES}.items():
+        rows = pg.nodes.get(label) or store_nodes.get(label) or []
         if rows:
             frame = _arrow(rows, props)  # noqa: F841 - COPY reads the local variable by name
             conn.execute(f"COPY {label} FROM frame")
     t2 = time.perf_counter()
     timings["nodes"] = t2 - t1
-    from kg.cypher.aggregates import aggregate_edges
-
-    for (rtype, src, dst), rows in sorted({**pg.edges, **aggregate_edges(pg)}.items()):
+    for (rtype, src, dst), rows in sorted({**pg.edges, **store_edges}.items()):
         if rows:
             frame = _arrow(rows, REL_TABLES[rtype].props, endpoints=True)  # noqa: F841
             conn.execute(f"COPY {rtype} FROM frame (from='{src}', to='{dst}')")

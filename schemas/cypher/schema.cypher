@@ -116,6 +116,21 @@ CREATE NODE TABLE Repository(
     PRIMARY KEY (id)
 );
 
+CREATE NODE TABLE EvidenceRow(
+    id INT64,
+    subject STRING,
+    predicate STRING,
+    object STRING,
+    paper STRING,
+    field STRING,
+    start_offset INT64,
+    end_offset INT64,
+    sentence STRING,
+    extractor STRING,
+    confidence DOUBLE,
+    PRIMARY KEY (id)
+);
+
 CREATE REL TABLE PROPOSES(
     FROM Paper TO Model,
     FROM Paper TO Method,
@@ -383,4 +398,61 @@ CREATE REL TABLE AGG_LEADERBOARD(
     paper STRING,
     dataset_keys STRING[],
     metric_keys STRING[]
+);
+
+CREATE REL TABLE AGG_NEIGHBOURHOOD(
+    FROM Model TO Dataset,
+    FROM Method TO Dataset,
+    FROM Model TO Model,
+    FROM Model TO Method,
+    FROM Method TO Model,
+    FROM Method TO Method,
+    FROM Method TO Task,
+    FROM Model TO Task,
+    FROM Model TO Metric,
+    FROM Method TO Metric,
+    FROM Model TO Paper,
+    FROM Method TO Paper,
+    rank INT64,
+    direction STRING,
+    relation_type STRING,
+    neighbour STRING,
+    neighbour_type STRING,
+    support INT64
+);
+
+CREATE REL TABLE AGG_EVIDENCE(
+    FROM Paper TO Model,
+    FROM Paper TO Method,
+    FROM Paper TO Dataset,
+    FROM Paper TO Metric,
+    FROM Paper TO Task,
+    FROM Model TO Dataset,
+    FROM Method TO Dataset,
+    FROM Model TO Model,
+    FROM Model TO Method,
+    FROM Method TO Model,
+    FROM Method TO Method,
+    FROM Method TO Task,
+    FROM Model TO Task,
+    FROM Model TO Metric,
+    FROM Method TO Metric,
+    FROM Dataset TO Model,
+    FROM Dataset TO Method,
+    FROM Dataset TO Dataset,
+    FROM Dataset TO Metric,
+    FROM Dataset TO Task,
+    FROM Metric TO Model,
+    FROM Metric TO Method,
+    FROM Metric TO Dataset,
+    FROM Metric TO Metric,
+    FROM Metric TO Task,
+    FROM Task TO Model,
+    FROM Task TO Method,
+    FROM Task TO Dataset,
+    FROM Task TO Metric,
+    FROM Task TO Task,
+    FROM Paper TO Repository,
+    rank INT64,
+    predicate STRING
 );
