@@ -374,9 +374,12 @@ def test_aggregates_stay_out_of_the_exported_property_graph(graph):
     pg = property_graph(graph)
     assert {t for t, r in REL_TABLES.items() if r.store_only} == {
         "AGG_METHOD_TASK", "AGG_METRIC_TASK", "AGG_MODEL_DATASET", "AGG_PAPER_CODE", "AGG_LEADERBOARD",
-        "AGG_NEIGHBOURHOOD", "AGG_EVIDENCE"}
+        "AGG_NEIGHBOURHOOD"}
     assert not any(REL_TABLES[rtype].store_only for rtype, _, _ in pg.edges)
     assert not set(STORE_NODE_TABLES) & set(NODE_TABLES) and not set(STORE_NODE_TABLES) & set(pg.nodes)
+    store_props = {n for r in REL_TABLES.values() for n, _ in r.store_props}
+    assert store_props == {"evidence_ranks"}
+    assert not any(store_props & set(row) for rows in pg.edges.values() for row in rows)
 
 
 @pytest.mark.parametrize("which", ["store_dir", "popular_store_dir"])

@@ -55,13 +55,13 @@ def aggregate_edges(pg: PropertyGraph) -> dict[tuple[str, str, str], list[dict[s
 
 
 def aggregate_tables(pg: PropertyGraph) -> tuple[dict[str, list[dict[str, Any]]],
-                                                 dict[tuple[str, str, str], list[dict[str, Any]]]]:
-    """Rows of every store-only table: the node tables of ``STORE_NODE_TABLES`` by label, and the aggregate
-    relationship tables keyed like ``PropertyGraph.edges``."""
-    edges = aggregate_edges(pg)
-    evidence_nodes, evidence_edges = evidence_rows(pg)
-    edges.update(evidence_edges)
-    return {"EvidenceRow": evidence_nodes}, edges
+                                                 dict[tuple[str, str, str], list[dict[str, Any]]],
+                                                 dict[str, dict[str, Any]]]:
+    """Rows of everything only the embedded store holds: the node tables of ``STORE_NODE_TABLES`` by label, the
+    aggregate relationship tables keyed like ``PropertyGraph.edges``, and the store-only properties of the
+    relationships by name, each a mapping from relationship id to value."""
+    evidence_nodes, evidence_ranks = evidence_rows(pg)
+    return {"EvidenceRow": evidence_nodes}, aggregate_edges(pg), {"evidence_ranks": evidence_ranks}
 
 
 def leaderboard_rows(pg: PropertyGraph) -> list[dict[str, Any]]:
@@ -150,19 +150,18 @@ def neighbourhood_rows(pg: PropertyGraph) -> dict[tuple[str, str, str], list[dic
     return dict(out)
 
 
-def evidence_rows(pg: PropertyGraph) -> tuple[list[dict[str, Any]], dict[tuple[str, str, str], list[dict[str, Any]]]]:
+def evidence_rows(pg: PropertyGraph) -> tuple[list[dict[str, Any]], dict[str, list[int]]]:
     """The statement_evidence named query's rows, one per (statement, evidence record), ranked in its order over the
     whole graph (subject, predicate, object, paper, begin, end, extractor, statement id), so a page of any filter's
     rows is a top-k on one integer instead of unwinding and sorting every evidence list of the matched statements.
 
     Returns:
-        The ``EvidenceRow`` nodes (the columns the query returns, keyed by rank) and the ``AGG_EVIDENCE``
-        relationships from each statement's source to its target that carry the rank and the relationship type,
-        keyed like ``PropertyGraph.edges``.
+        The ``EvidenceRow`` nodes (the columns the query returns, keyed by rank), and per statement id the ranks of
+        its evidence records (its ``evidence_ranks``).
     """
     display = _display(pg)
-    rows: list[tuple[tuple[Any, ...], tuple[str, str, str], str, str, dict[str, Any]]] = []
-    for (rtype, src, dst), rels in pg.edges.items():
+    rows: list[tuple[tuple[Any, ...], str, dict[str, Any]]] = []
+    for (rtype, _src, _dst), rels in pg.edges.items():
         if rtype not in RELATION_TYPES:
             continue
         for rel in rels:
@@ -171,15 +170,15 @@ def evidence_rows(pg: PropertyGraph) -> tuple[list[dict[str, Any]], dict[tuple[s
             for ev in rel["evidence"]:
                 key = (*head, _str_key(ev["paper"]), ev["start_offset"], ev["end_offset"], _str_key(ev["extractor"]),
                        rel["id"])
-                rows.append((key, (rtype, src, dst), rel["from"], rel["to"], {
+                rows.append((key, rel["id"], {
                     "subject": subject, "predicate": rtype, "object": obj, "paper": ev["paper"],
                     "field": ev["field"], "start_offset": ev["start_offset"], "end_offset": ev["end_offset"],
                     "sentence": ev["sentence"], "extractor": ev["extractor"], "confidence": ev["confidence"]}))
     rows.sort(key=lambda x: x[0])
     nodes: list[dict[str, Any]] = []
-    edges: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    for i, (_key, (rtype, src, dst), a, b, row) in enumerate(rows):
+    ranks: dict[str, list[int]] = defaultdict(list)
+    for i, (_key, rel_id, row) in enumerate(rows):
         row["id"] = i
         nodes.append(row)
-        edges[("AGG_EVIDENCE", src, dst)].append({"from": a, "to": b, "rank": i, "predicate": rtype})
-    return nodes, dict(edges)
+        ranks[rel_id].append(i)
+    return nodes, dict(ranks)

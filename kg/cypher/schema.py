@@ -104,6 +104,10 @@ RELATION_PROPS: Props = (
     ("evidence", EVIDENCE),  # the full evidence records (paper, field, offsets, sentence, extractor, confidence)
 )
 
+#: Store-only properties of those relationships: the ranks of the statement's evidence records among
+#: statement_evidence's rows over the whole graph (the ``id`` of their ``EvidenceRow`` nodes)
+RELATION_STORE_PROPS: Props = (("evidence_ranks", "INT64[]"),)
+
 MENTIONS_PROPS: Props = (
     ("count", "INT64"),  # mentions of the entity in the paper
     ("surfaces", "STRING[]"),  # distinct surface forms, sorted
@@ -117,7 +121,9 @@ NODE_TABLES: dict[str, Props] = {
 }
 
 #: Node tables only the embedded store holds (kg.cypher.aggregates), not the exports or a push: the rows of
-#: statement_evidence, keyed by their rank in its order (AGG_EVIDENCE holds the same rank)
+#: statement_evidence, one per (statement, evidence record), keyed by their rank in its order over the whole graph
+#: (subject, predicate, object, paper, begin, end, extractor, statement id); each statement's ``evidence_ranks``
+#: lists the ranks of its own
 STORE_NODE_TABLES: dict[str, Props] = {
     "EvidenceRow": (
         ("id", "INT64"), ("subject", "STRING"), ("predicate", "STRING"), ("object", "STRING"), ("paper", "STRING"),
@@ -137,6 +143,8 @@ class RelTable:
     from_model: bool = True  #: True for the types of ``RELATION_TYPES``; False for structural links
     #: True for the aggregates only the embedded store holds (kg.cypher.aggregates), not the exports or a push
     store_only: bool = False
+    #: properties only the embedded store holds (kg.cypher.aggregates), after ``props``; not in the exports or a push
+    store_props: Props = field(default=())
 
 
 def _pairs(spec: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[tuple[str, str], ...]:
@@ -153,7 +161,8 @@ _NEIGHBOURHOOD_PAIRS: tuple[tuple[str, str], ...] = tuple(dict.fromkeys(
                                                                  if b in _MODEL_ENTITY]))
 
 REL_TABLES: dict[str, RelTable] = {
-    **{name: RelTable(name, _pairs(spec), RELATION_PROPS) for name, spec in RELATION_TYPES.items()},
+    **{name: RelTable(name, _pairs(spec), RELATION_PROPS, store_props=RELATION_STORE_PROPS)
+       for name, spec in RELATION_TYPES.items()},
     # Structural links derived from mentions and results (not relations of the canonical model).
     "MENTIONS": RelTable("MENTIONS", tuple(("Paper", t) for t in ENTITY_TYPES), MENTIONS_PROPS, from_model=False),
     "HAS_RESULT": RelTable("HAS_RESULT", (("Paper", "Result"),), (), from_model=False),
@@ -190,13 +199,6 @@ REL_TABLES: dict[str, RelTable] = {
          ("neighbour_type", "STRING"), ("support", "INT64")),
         from_model=False, store_only=True,
     ),
-    # statement_evidence's rows: per (statement, evidence record), from its source to its target, the columns the
-    # query returns, ranked in its order over the whole graph (subject, predicate, object, paper, begin, end,
-    # extractor, statement id)
-    # (its columns are the EvidenceRow node of the same rank: a page fetches them for its 100 ranks only, by primary
-    # key, as fetching ten columns of every matched row before the top-k costs more than the rest of the query)
-    "AGG_EVIDENCE": RelTable("AGG_EVIDENCE", _STATEMENT_PAIRS, (("rank", "INT64"), ("predicate", "STRING")),
-                             from_model=False, store_only=True),
 }
 
 #: Result property holding the entity id each structural result link points at.
@@ -208,7 +210,7 @@ def _node_parts(props: Props) -> list[str]:
 
 
 def _rel_parts(rel: RelTable) -> list[str]:
-    return [f"FROM {a} TO {b}" for a, b in rel.pairs] + [f"{n} {ladybug_type(t)}" for n, t in rel.props]
+    return [f"FROM {a} TO {b}" for a, b in rel.pairs] + [f"{n} {ladybug_type(t)}" for n, t in rel.props + rel.store_props]
 
 
 def ddl_statements() -> list[str]:

@@ -35,6 +35,7 @@ _ARROW_TYPES = {
     "INT64": pa.int64(),
     "DOUBLE": pa.float64(),
     "STRING[]": pa.list_(pa.string()),
+    "INT64[]": pa.list_(pa.int64()),
     EVIDENCE: pa.list_(pa.struct([(n, {"STRING": pa.string(), "INT64": pa.int64(), "DOUBLE": pa.float64()}[t])
                                   for n, t in EVIDENCE_FIELDS])),
 }
@@ -45,10 +46,18 @@ def db_path(build_dir: str | os.PathLike[str]) -> Path:
     return Path(build_dir) / CYPHER_SUBDIR / DB_NAME
 
 
-def _arrow(rows: list[dict[str, Any]], props: tuple[tuple[str, str], ...], endpoints: bool = False) -> pa.Table:
+def _arrow(rows: list[dict[str, Any]], props: tuple[tuple[str, str], ...], endpoints: bool = False,
+           by_id: dict[str, dict[str, Any]] | None = None) -> pa.Table:
+    """An Arrow frame of ``rows`` with the columns ``props`` (and the endpoints); a column named in ``by_id`` is
+    read from that mapping by the row's id instead of from the row."""
     cols: list[tuple[str, str]] = ([("from", "STRING"), ("to", "STRING")] if endpoints else []) + list(props)
     schema = pa.schema([(name, _ARROW_TYPES[t]) for name, t in cols])
-    return pa.Table.from_pydict({name: [r.get(name) for r in rows] for name, _ in cols}, schema=schema)
+    by_id = by_id or {}
+    return pa.Table.from_pydict(
+        {name: [by_id[name].get(r["id"]) for r in rows] if name in by_id else [r.get(name) for r in rows]
+         for name, _ in cols},
+        schema=schema,
+    )
 
 
 def load_property_graph(conn: Any, pg: PropertyGraph) -> dict[str, float]:
@@ -65,7 +74,7 @@ def load_property_graph(conn: Any, pg: PropertyGraph) -> dict[str, float]:
     timings["ddl"] = t1 - t0
     from kg.cypher.aggregates import aggregate_tables
 
-    store_nodes, store_edges = aggregate_tables(pg)
+    store_nodes, store_edges, store_props = aggregate_tables(pg)
     for label, props in {**NODE_TABLES, **STORE_NODE_TABLES}.items():
         rows = pg.nodes.get(label) or store_nodes.get(label) or []
         if rows:
@@ -75,7 +84,8 @@ def load_property_graph(conn: Any, pg: PropertyGraph) -> dict[str, float]:
     timings["nodes"] = t2 - t1
     for (rtype, src, dst), rows in sorted({**pg.edges, **store_edges}.items()):
         if rows:
-            frame = _arrow(rows, REL_TABLES[rtype].props, endpoints=True)  # noqa: F841
+            rel = REL_TABLES[rtype]
+            frame = _arrow(rows, rel.props + rel.store_props, endpoints=True, by_id=store_props)  # noqa: F841
             conn.execute(f"COPY {rtype} FROM frame (from='{src}', to='{dst}')")
     timings["edges"] = time.perf_counter() - t2
     return timings

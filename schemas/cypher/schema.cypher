@@ -144,7 +144,8 @@ CREATE REL TABLE PROPOSES(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[],
+    evidence_ranks INT64[]
 );
 
 CREATE REL TABLE EVALUATES_ON(
@@ -156,7 +157,8 @@ CREATE REL TABLE EVALUATES_ON(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[],
+    evidence_ranks INT64[]
 );
 
 CREATE REL TABLE USES(
@@ -169,7 +171,8 @@ CREATE REL TABLE USES(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[],
+    evidence_ranks INT64[]
 );
 
 CREATE REL TABLE ADDRESSES(
@@ -181,7 +184,8 @@ CREATE REL TABLE ADDRESSES(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[],
+    evidence_ranks INT64[]
 );
 
 CREATE REL TABLE REPORTS(
@@ -193,7 +197,8 @@ CREATE REL TABLE REPORTS(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[],
+    evidence_ranks INT64[]
 );
 
 CREATE REL TABLE EVALUATED_ON(
@@ -206,7 +211,8 @@ CREATE REL TABLE EVALUATED_ON(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[],
+    evidence_ranks INT64[]
 );
 
 CREATE REL TABLE OUTPERFORMS(
@@ -221,7 +227,8 @@ CREATE REL TABLE OUTPERFORMS(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[],
+    evidence_ranks INT64[]
 );
 
 CREATE REL TABLE COMPARED_WITH(
@@ -236,7 +243,8 @@ CREATE REL TABLE COMPARED_WITH(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[],
+    evidence_ranks INT64[]
 );
 
 CREATE REL TABLE USED_FOR(
@@ -249,7 +257,8 @@ CREATE REL TABLE USED_FOR(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[],
+    evidence_ranks INT64[]
 );
 
 CREATE REL TABLE VARIANT_OF(
@@ -285,7 +294,8 @@ CREATE REL TABLE VARIANT_OF(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[],
+    evidence_ranks INT64[]
 );
 
 CREATE REL TABLE CO_MENTIONED(
@@ -321,7 +331,8 @@ CREATE REL TABLE CO_MENTIONED(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[],
+    evidence_ranks INT64[]
 );
 
 CREATE REL TABLE HAS_CODE(
@@ -333,7 +344,8 @@ CREATE REL TABLE HAS_CODE(
     papers STRING[],
     sentences STRING[],
     extractors STRING[],
-    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[]
+    evidence STRUCT(paper STRING, field STRING, start_offset INT64, end_offset INT64, sentence STRING, extractor STRING, confidence DOUBLE)[],
+    evidence_ranks INT64[]
 );
 
 CREATE REL TABLE MENTIONS(
@@ -419,40 +431,4 @@ CREATE REL TABLE AGG_NEIGHBOURHOOD(
     neighbour STRING,
     neighbour_type STRING,
     support INT64
-);
-
-CREATE REL TABLE AGG_EVIDENCE(
-    FROM Paper TO Model,
-    FROM Paper TO Method,
-    FROM Paper TO Dataset,
-    FROM Paper TO Metric,
-    FROM Paper TO Task,
-    FROM Model TO Dataset,
-    FROM Method TO Dataset,
-    FROM Model TO Model,
-    FROM Model TO Method,
-    FROM Method TO Model,
-    FROM Method TO Method,
-    FROM Method TO Task,
-    FROM Model TO Task,
-    FROM Model TO Metric,
-    FROM Method TO Metric,
-    FROM Dataset TO Model,
-    FROM Dataset TO Method,
-    FROM Dataset TO Dataset,
-    FROM Dataset TO Metric,
-    FROM Dataset TO Task,
-    FROM Metric TO Model,
-    FROM Metric TO Method,
-    FROM Metric TO Dataset,
-    FROM Metric TO Metric,
-    FROM Metric TO Task,
-    FROM Task TO Model,
-    FROM Task TO Method,
-    FROM Task TO Dataset,
-    FROM Task TO Metric,
-    FROM Task TO Task,
-    FROM Paper TO Repository,
-    rank INT64,
-    predicate STRING
 );
