@@ -1,10 +1,14 @@
-"""Pair counts precomputed for the embedded Cypher store, from the property-graph view's relationship rows.
+"""Pair counts and ranked rows precomputed for the embedded Cypher store, from the property-graph view's relationship rows.
 
 Each aggregate counts, per pair of entities, the distinct papers that link to both ends through the given
 relationships; the named queries that rank such pairs (methods_for_task, metrics_per_task,
 model_dataset_cooccurrence) read these rows instead of counting distinct papers over every join row, which is the
 size of the corpus rather than of the answer (docs/cypher-performance.md). They are computed from the same rows the
 store holds, so an aggregate and the live count agree (tests/test_cypher_store.py); their SPARQL twins count live.
+
+The other tables hold a named query's rows ranked in its order over the whole graph (papers_with_code, leaderboard,
+model_neighbourhood, statement_evidence): restricted to any filter's rows, the rank is that query's order, so a page
+is a top-k on one integer. Tests compare each query's pages with the query as first written.
 """
 
 from __future__ import annotations
@@ -101,17 +105,17 @@ def paper_code_rows(pg: PropertyGraph) -> list[dict[str, Any]]:
     return [{"from": p, "to": r, "rank": i} for i, (p, _u, r) in enumerate(ranked)]
 
 
-def _display(pg: PropertyGraph) -> dict[str, tuple[str, str | None]]:
-    """Node id -> (label, the name the queries show: ``coalesce(name, title, url)``)."""
-    out: dict[str, tuple[str, str | None]] = {}
-    for label, rows in pg.nodes.items():
+def _display(pg: PropertyGraph) -> dict[str, str | None]:
+    """Node id -> the name the queries show for it: ``coalesce(name, title, url)``."""
+    out: dict[str, str | None] = {}
+    for rows in pg.nodes.values():
         for row in rows:
             name = row.get("name")
             if name is None:
                 name = row.get("title")
             if name is None:
                 name = row.get("url")
-            out[row["id"]] = (label, name)
+            out[row["id"]] = name
     return out
 
 
@@ -134,10 +138,11 @@ def neighbourhood_rows(pg: PropertyGraph) -> dict[tuple[str, str, str], list[dic
             a, b = rel["from"], rel["to"]
             # a statement from an entity to itself (linking makes none) is matched twice, both times "out", as the
             # live undirected match does
-            for m, n, direction, m_label, n_label in ((a, b, "out", src, dst), (b, a, "in" if a != b else "out", dst, src)):
+            back = "in" if a != b else "out"
+            for m, n, direction, m_label, n_label in ((a, b, "out", src, dst), (b, a, back, dst, src)):
                 if m_label not in ("Model", "Method"):
                     continue
-                name = display[n][1]
+                name = display[n]
                 key = (direction, rtype, _str_key(name), n, m)
                 rows.append((key, m_label, n_label, {"from": m, "to": n, "direction": direction,
                                                      "relation_type": rtype, "neighbour": name,
@@ -165,7 +170,7 @@ def evidence_rows(pg: PropertyGraph) -> tuple[list[dict[str, Any]], dict[str, li
         if rtype not in RELATION_TYPES:
             continue
         for rel in rels:
-            subject, obj = display[rel["from"]][1], display[rel["to"]][1]
+            subject, obj = display[rel["from"]], display[rel["to"]]
             head = (_str_key(subject), rtype, _str_key(obj))
             for ev in rel["evidence"]:
                 key = (*head, _str_key(ev["paper"]), ev["start_offset"], ev["end_offset"], _str_key(ev["extractor"]),

@@ -210,7 +210,8 @@ def _node_parts(props: Props) -> list[str]:
 
 
 def _rel_parts(rel: RelTable) -> list[str]:
-    return [f"FROM {a} TO {b}" for a, b in rel.pairs] + [f"{n} {ladybug_type(t)}" for n, t in rel.props + rel.store_props]
+    props = rel.props + rel.store_props
+    return [f"FROM {a} TO {b}" for a, b in rel.pairs] + [f"{n} {ladybug_type(t)}" for n, t in props]
 
 
 def ddl_statements() -> list[str]:
