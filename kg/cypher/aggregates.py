@@ -54,7 +54,6 @@ def aggregate_edges(pg: PropertyGraph) -> dict[tuple[str, str, str], list[dict[s
         out[(table, src, dst)] = [{"from": x, "to": y, "papers": n} for (x, y), n in sorted(counts.items())]
     out[("AGG_PAPER_CODE", "Paper", "Repository")] = paper_code_rows(pg)
     out[("AGG_LEADERBOARD", "Result", "Dataset")] = leaderboard_rows(pg)
-    out.update(neighbourhood_rows(pg))
     return out
 
 
@@ -64,8 +63,11 @@ def aggregate_tables(pg: PropertyGraph) -> tuple[dict[str, list[dict[str, Any]]]
     """Rows of everything only the embedded store holds: the node tables of ``STORE_NODE_TABLES`` by label, the
     aggregate relationship tables keyed like ``PropertyGraph.edges``, and the store-only properties of the
     relationships by name, each a mapping from relationship id to value."""
-    evidence_nodes, evidence_ranks = evidence_rows(pg)
-    return {"EvidenceRow": evidence_nodes}, aggregate_edges(pg), {"evidence_ranks": evidence_ranks}
+    display = _display(pg)
+    edges = aggregate_edges(pg)
+    edges.update(neighbourhood_rows(pg, display))
+    evidence_nodes, evidence_ranks = evidence_rows(pg, display)
+    return {"EvidenceRow": evidence_nodes}, edges, {"evidence_ranks": evidence_ranks}
 
 
 def leaderboard_rows(pg: PropertyGraph) -> list[dict[str, Any]]:
@@ -124,12 +126,14 @@ def _str_key(value: str | None) -> tuple[bool, str]:
     return (value is None, value or "")
 
 
-def neighbourhood_rows(pg: PropertyGraph) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+def neighbourhood_rows(pg: PropertyGraph, display: dict[str, str | None] | None = None
+                       ) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
     """The model_neighbourhood named query's rows: one per (Model or Method, statement it is an end of), from that
     entity to the statement's other end, with the columns the query returns and a rank in its order over the whole
     graph (direction, relation type, neighbour name, neighbour id, entity id), so a page of any entity's rows is a
-    top-k on one integer. Keyed like ``PropertyGraph.edges``."""
-    display = _display(pg)
+    top-k on one integer. Keyed like ``PropertyGraph.edges``; ``display`` is :func:`_display` of ``pg`` when the
+    caller has it."""
+    display = display if display is not None else _display(pg)
     rows: list[tuple[tuple[Any, ...], str, str, dict[str, Any]]] = []
     for (rtype, src, dst), rels in pg.edges.items():
         if rtype not in RELATION_TYPES:
@@ -155,16 +159,18 @@ def neighbourhood_rows(pg: PropertyGraph) -> dict[tuple[str, str, str], list[dic
     return dict(out)
 
 
-def evidence_rows(pg: PropertyGraph) -> tuple[list[dict[str, Any]], dict[str, list[int]]]:
+def evidence_rows(pg: PropertyGraph, display: dict[str, str | None] | None = None
+                  ) -> tuple[list[dict[str, Any]], dict[str, list[int]]]:
     """The statement_evidence named query's rows, one per (statement, evidence record), ranked in its order over the
     whole graph (subject, predicate, object, paper, begin, end, extractor, statement id), so a page of any filter's
     rows is a top-k on one integer instead of unwinding and sorting every evidence list of the matched statements.
+    ``display`` is :func:`_display` of ``pg`` when the caller has it.
 
     Returns:
         The ``EvidenceRow`` nodes (the columns the query returns, keyed by rank), and per statement id the ranks of
         its evidence records (its ``evidence_ranks``).
     """
-    display = _display(pg)
+    display = display if display is not None else _display(pg)
     rows: list[tuple[tuple[Any, ...], str, dict[str, Any]]] = []
     for (rtype, _src, _dst), rels in pg.edges.items():
         if rtype not in RELATION_TYPES:

@@ -93,7 +93,7 @@ def write_store(
         ) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    log.info("SPARQL store %s: %d triples, %d of precomputed query rows", final, n, rows)
+    log.info("SPARQL store %s: %d triples, and %d quads of precomputed query rows", final, n, rows)
     return final
 
 
