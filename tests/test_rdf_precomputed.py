@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 from kg.graph.io import save_graph
 from kg.named_queries import get_named_query
 from kg.rdf import run_named_query, write_store
-from kg.rdf.precomputed import MAX_PAGE, SPECS, manifest_path, plan
+from kg.rdf.precomputed import MAX_PAGE, SPECS, manifest_path, pages_path, plan
 
 #: Per query, the parameter values tried besides the defaults (names of the test graphs, aliases, case variants,
 #: names of nothing, hostile text).
@@ -171,15 +172,45 @@ def test_rows_of_another_query_text_are_not_used(tmp_path_factory, monkeypatch):
     assert fast == live and live
 
 
-def test_precomputed_rows_stay_out_of_the_default_graph(hostile_dir):
+def test_precomputed_rows_stay_out_of_the_store(hostile_dir):
+    from kg.graph.io import load_graph
     from kg.rdf import sparql
+    from kg.rdf.mapping import iter_ntriples_text
 
-    res = sparql(hostile_dir, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                              "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/mlkg/precomputed/')) }", timeout=None)
-    assert res.rows[0][0] > 0
-    res = sparql(hostile_dir, "SELECT (COUNT(*) AS ?n) WHERE { ?s <https://w3id.org/mlkg/precomputed#slot> ?o }",
-                 timeout=None)
+    res = sparql(hostile_dir, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", timeout=None)
     assert res.rows[0][0] == 0
+    res = sparql(hostile_dir, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", timeout=None)
+    assert res.rows[0][0] == sum(1 for _ in iter_ntriples_text(load_graph(hostile_dir)))
+    with sqlite3.connect(pages_path(hostile_dir)) as con:
+        stored = dict(con.execute("SELECT query, COUNT(*) FROM pages GROUP BY query"))
+    assert set(stored) == set(SPECS) and all(stored.values())
+
+
+def test_without_a_readable_page_file_the_queries_run_as_written(tmp_path_factory, caplog):
+    d = _hostile(tmp_path_factory)
+    q = get_named_query("methods_for_task", "sparql")
+    before = run_named_query(d, "methods_for_task", {}, timeout=None)
+    assert plan(d, q, q.bind({})) is not None and before.rows
+    pages_path(d).write_bytes(b"not a database")
+    assert plan(d, q, q.bind({})) is None
+    assert "runs without its precomputed rows" in caplog.text
+    assert run_named_query(d, "methods_for_task", {}, timeout=None).rows == before.rows
+    pages_path(d).unlink()
+    assert plan(d, q, q.bind({})) is None
+    assert run_named_query(d, "methods_for_task", {}, timeout=None).rows == before.rows
+
+
+def test_pages_past_the_end_and_bad_bounds(hostile_dir):
+    q = get_named_query("entity_aliases", "sparql")
+    n = len(run_named_query(hostile_dir, "entity_aliases", {"limit": MAX_PAGE}, timeout=None, precomputed=False).rows)
+    assert 0 < n < MAX_PAGE
+    for limit, offset in [(10, n - 3), (10, n), (10, n + 50), (0, 0)]:
+        params = {"limit": limit, "offset": offset}
+        assert plan(hostile_dir, q, q.bind(params)) is not None
+        fast, live = _both(hostile_dir, "entity_aliases", params)
+        assert fast == live and len(fast) == max(0, min(limit, n - offset))
+    assert plan(hostile_dir, q, {**q.bind({}), "offset": -1}) is None
+    assert plan(hostile_dir, q, {**q.bind({}), "limit": -1}) is None
 
 
 def test_with_the_shipped_thresholds_small_and_unfiltered_answers_of_two_queries_run_as_written(tmp_path_factory):

@@ -354,7 +354,10 @@ def test_chunked_loads_side_by_side_make_the_store_one_load_makes(tmp_path, grap
 
     lines = list(iter_ntriples_text(graph, None))
     store = Store(str(tmp_path / "chunked"))
-    assert _bulk_load(store, iter(lines), threads, chunk=37) == len(lines)
+    consumed = []
+    it = iter(lines)
+    n, seen = _bulk_load(store, it, threads, chunk=37, meanwhile=lambda: consumed.extend(it) or "done")
+    assert n == len(lines) and seen == "done" and consumed == []  # meanwhile runs once every line is handed on
     expected = {q.triple for q in parse("".join(lines).encode(), RdfFormat.N_TRIPLES)}
     assert len(lines) > 37 * 10 and len(expected) == len(lines)
     assert {q.triple for q in store} == expected
@@ -377,11 +380,21 @@ def test_write_store_with_threads_holds_the_same_triples(tmp_path, graph):
     write_store(graph, tmp_path / "two", threads=2)
     from pyoxigraph import DefaultGraph
 
-    # every quad, the precomputed pages' named graphs included; the default graph holds the mapping's triples
+    # every quad: the default graph holds the mapping's triples and nothing else is stored
     one = {(q.triple, str(q.graph_name)) for q in open_store_for_test(tmp_path / "one")}
     two = {(q.triple, str(q.graph_name)) for q in open_store_for_test(tmp_path / "two")}
     default = str(DefaultGraph())
-    assert one == two and sum(g == default for _, g in one) == sum(1 for _ in iter_triples(graph)) < len(one)
+    assert one == two and all(g == default for _, g in one) and len(one) == sum(1 for _ in iter_triples(graph))
+    # and the same precomputed pages
+    import sqlite3
+
+    from kg.rdf.precomputed import pages_path
+
+    def pages(d):
+        with sqlite3.connect(pages_path(d)) as con:
+            return con.execute("SELECT * FROM pages ORDER BY query, scope, pos").fetchall()
+
+    assert pages(tmp_path / "one") == pages(tmp_path / "two") and pages(tmp_path / "one")
 
 
 def open_store_for_test(build_dir):

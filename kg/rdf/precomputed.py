@@ -1,23 +1,26 @@
-"""Precomputed answers of the named SPARQL queries, kept in named graphs of the SPARQL store.
+"""Precomputed answers of the named SPARQL queries, kept in a page file beside the SPARQL store.
 
 Oxigraph sorts every solution before it cuts a page (it has no top-k), so a named query whose default answer is
 ranked over the whole graph reads and sorts the whole graph for its first 100 rows: seconds on the 100k-paper graph
-(docs/rdf.md). When the store is written, the rows of these queries are computed here from the canonical graph,
-in the query's order, and stored as nodes of the named graph ``<https://w3id.org/mlkg/precomputed/NAME>``. Each row
-carries one ``kgp:slot`` literal ``"I|SCOPE"`` per filter value it answers to: ``SCOPE`` names the filter (``""``
-for the defaults, ``"k|imagenet"`` for a lookup key, ``"t|model"`` for a type, ...) and ``I`` is the row's index
-among that filter's rows. A page is then ``limit`` exact literal lookups (:func:`plan`), about a millisecond,
-whatever the size of the graph; pyoxigraph turns ``VALUES`` literals into index lookups but not literals a
-``BIND`` computes (measured: 0.9 ms against 900 ms).
+(docs/rdf.md). When the store is written, the rows of these queries are computed here from the canonical graph, in
+the query's order, and kept in ``DIR/rdf.precomputed.sqlite`` (SQLite, one table ``pages``). Each row is stored once
+per filter value it answers to, under a scope: ``""`` for the defaults, ``"k|imagenet"`` for a lookup key, ``"t|model"``
+for a type, ..., at its index among that scope's rows, as the SPARQL terms of its columns. A page is one range read of
+the primary key (:func:`plan`), and the page query is those terms in a ``VALUES`` block, run by the store like any
+other query, so the answer's terms are the store's own; statement_evidence joins the rest of its columns from the
+store for the page's rows only.
+
+The rows live outside Oxigraph because they are a cache, not data: in the store they were 260k quads of named
+graphs beside 1.02M triples on the 1,017-abstract graph, and Oxigraph bulk-loads a quad of a named graph into twice
+the indexes of a triple (about 2 s of the build's CPU; the page file takes about 0.3 s to write).
 
 The named queries in ``queries/`` stay the definition and run unchanged on any SPARQL 1.1 store that holds an
-export: :func:`plan` answers from the precomputed rows only when the store holds them for the very text of that
+export: :func:`plan` answers from the precomputed rows only when the build holds them for the very text of that
 query (a digest in ``DIR/rdf.precomputed.json``), the filters given are ones the rows are scoped by, and the page
 is at most :data:`MAX_PAGE` rows; otherwise the named query runs as written. tests/test_rdf_precomputed.py compares
 both paths on graphs with hostile text and with popular entities, page by page.
 
-The precomputed graphs are not data of the knowledge graph: exports, VoID counts and queries of the default graph
-do not see them.
+Exports, VoID counts and every query of the store do not see the rows.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import hashlib
 import json
 import logging
 import os
+import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,14 +42,13 @@ from kg.rdf.mapping import clean_text, decimal_lexical, lookup_key
 
 log = logging.getLogger(__name__)
 
-#: Bumped whenever the rows or the slot layout change, so stores written by older code fall back to the live query.
-VERSION = 1
-GRAPH_BASE = "https://w3id.org/mlkg/precomputed/"
-KGP = "https://w3id.org/mlkg/precomputed#"
-SLOT = KGP + "slot"
-#: Largest page answered from precomputed rows: a page is one ``VALUES`` row per slot in the query text.
+#: Bumped whenever the rows or their layout change, so builds written by older code fall back to the live query
+#: (version 1 kept the rows in named graphs of the store).
+VERSION = 2
+#: Largest page answered from precomputed rows: a page is one ``VALUES`` row per answer row in the query text.
 MAX_PAGE = 5000
 MANIFEST = "rdf.precomputed.json"
+PAGES = "rdf.precomputed.sqlite"
 #: Queries whose rows are stored only for the filter values with more rows than this: below it the query as
 #: written starts from the lookup key and answers in milliseconds, and these two queries have a row per statement
 #: end or per piece of evidence, which for every key would add about half of the graph's triples again (shared
@@ -74,8 +77,6 @@ class Spec:
     scope: Callable[[dict[str, Any]], str | None]
     #: a FILTER applied to the page (for parameters that cut a prefix of the order, such as min_papers)
     page_filter: Callable[[dict[str, Any]], str] = lambda values: ""
-    #: columns that may be unbound in the live answer (never "" when bound)
-    optional: tuple[str, ...] = ()
     #: the answer's columns when they are not the stored ones, and the patterns of the default graph that make
     #: them from the stored ones (IRIs of the row's statement, evidence, ...), joined for the page's rows only
     select: tuple[str, ...] = ()
@@ -374,7 +375,7 @@ SPECS: dict[str, Spec] = {
     "graph_counts": Spec(("kind", "type", "count"), _graph_counts, _always),
     "entity_aliases": Spec(("id", "type", "label", "alias"), _entity_aliases, _entity_aliases_scope),
     "leaderboard": Spec(("model", "dataset_name", "metric_name", "value", "unit", "paper"), _leaderboard,
-                        _leaderboard_scope, optional=("unit",)),
+                        _leaderboard_scope),
     "methods_for_task": Spec(("method", "task_name", "papers"), _methods_for_task,
                              lambda v: _param_scope("k", v.get("task"))),
     "metrics_per_task": Spec(("task_name", "metric", "papers"), _metrics_per_task,
@@ -396,7 +397,7 @@ SPECS: dict[str, Spec] = {
     # rows hold the statement and the evidence node (and the confidence, which the live query reads through an
     # OPTIONAL that makes Oxigraph hash every confidence triple); the page joins the rest from the default graph
     "statement_evidence": Spec(
-        ("st", "ev", "confidence"), _statement_evidence, _statement_evidence_scope, optional=("confidence",),
+        ("st", "ev", "confidence"), _statement_evidence, _statement_evidence_scope,
         select=("subject", "predicate", "object", "paper", "field", "begin", "end", "sentence", "extractor",
                 "confidence"),
         joins=_STATEMENT_EVIDENCE_JOINS,
@@ -431,13 +432,11 @@ def _literal(value: Any) -> str:
     return _lex(value)
 
 
-def graph_iri(name: str) -> str:
-    return GRAPH_BASE + name
-
-
-def iter_nquads(graph: KnowledgeGraph, base_iri: str | None = None, names: Iterable[str] | None = None, *,
-                written: dict[str, list[str]] | None = None) -> Iterator[str]:
-    """The precomputed rows of ``graph`` as N-Quads lines, one named graph per query.
+def iter_pages(graph: KnowledgeGraph, base_iri: str | None = None, names: Iterable[str] | None = None, *,
+               written: dict[str, list[str]] | None = None) -> Iterator[tuple[str, str, int, str]]:
+    """The precomputed rows of ``graph``: ``(query, scope, index, terms)`` per row and scope it answers to, in
+    order of query, then of the primary key ``(scope, index)``; ``terms`` are the SPARQL terms of the row's
+    columns, ``UNDEF`` for an unbound optional one.
 
     Args:
         written: filled with the scopes written per query, for :func:`write_manifest`.
@@ -445,7 +444,6 @@ def iter_nquads(graph: KnowledgeGraph, base_iri: str | None = None, names: Itera
     ix = _Index(graph, base_iri)
     for name in names if names is not None else SPECS:
         spec = SPECS[name]
-        g = f"<{graph_iri(name)}>"
         rows = list(spec.rows(ix))
         sizes = Counter(scope for _, scopes in rows for scope in scopes)
         least = MIN_SCOPE_ROWS.get(name, 0)
@@ -453,19 +451,61 @@ def iter_nquads(graph: KnowledgeGraph, base_iri: str | None = None, names: Itera
         if written is not None:
             written[name] = sorted(keep)
         index: Counter[str] = Counter()
-        preds = [f"<{KGP}{c}>" for c in spec.columns]
-        for i, (cols, scopes) in enumerate(rows):
+        out: list[tuple[str, str, int, str]] = []
+        for cols, scopes in rows:
             scopes = tuple(x for x in scopes if x in keep)
             if not scopes:
                 continue
-            row = f"<{GRAPH_BASE}{name}/{i}>"
+            terms = " ".join("UNDEF" if v is None else _literal(v) for v in cols)
             for scope in scopes:
-                yield f"{row} <{SLOT}> {_lex(f'{index[scope]}|{scope}')} {g} .\n"
+                out.append((name, scope, index[scope], terms))
                 index[scope] += 1
-            for p, v in zip(preds, cols):
-                # an absent optional value is stored as "" and unbound again by the page query: an OPTIONAL
-                # pattern would make Oxigraph hash every triple of that column
-                yield f"{row} {p} {_literal('' if v is None else v)} {g} .\n"
+        # SQLite appends rows that arrive in primary-key order instead of inserting them into the middle of the tree
+        out.sort(key=lambda r: (r[1], r[2]))
+        yield from out
+
+
+def write_pages(graph: KnowledgeGraph, path: str | os.PathLike[str], base_iri: str | None = None,
+                names: Iterable[str] | None = None) -> tuple[int, dict[str, list[str]]]:
+    """Write the page file ``path`` (which must not exist) with the precomputed rows of ``graph``.
+
+    Returns:
+        The number of stored rows, and the scopes written per query (for :func:`write_manifest`).
+    """
+    written: dict[str, list[str]] = {}
+    con = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        # a fresh file renamed into place when complete: a crash leaves a file nobody reads, so no journal
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        con.execute("CREATE TABLE pages (query TEXT NOT NULL, scope TEXT NOT NULL, pos INTEGER NOT NULL, "
+                    "terms TEXT NOT NULL, PRIMARY KEY (query, scope, pos)) WITHOUT ROWID")
+        con.execute("BEGIN")
+        cur = con.executemany("INSERT INTO pages VALUES (?, ?, ?, ?)",
+                              iter_pages(graph, base_iri, names, written=written))
+        n = cur.rowcount
+        con.execute("COMMIT")
+    finally:
+        con.close()
+    return n, written
+
+
+def _page(build_dir: str | os.PathLike[str], name: str, scope: str, offset: int, limit: int) -> list[str] | None:
+    """The terms of rows ``offset`` to ``offset + limit`` of one scope of a query, or None without a page file."""
+    path = pages_path(build_dir)
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return [t for (t,) in con.execute(
+            "SELECT terms FROM pages WHERE query = ? AND scope = ? AND pos >= ? AND pos < ? ORDER BY pos",
+            (name, scope, offset, offset + limit))]
+    except sqlite3.Error as exc:
+        log.warning("Cannot read %s (%s); the named query %s runs without its precomputed rows.", path, exc, name)
+        return None
+    finally:
+        con.close()
 
 
 def digest(text: str) -> str:
@@ -488,6 +528,10 @@ def write_manifest(build_dir: str | os.PathLike[str], written: dict[str, list[st
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(tmp, path)
+
+
+def pages_path(build_dir: str | os.PathLike[str]) -> Path:
+    return Path(build_dir) / PAGES
 
 
 def remove_manifest(build_dir: str | os.PathLike[str]) -> None:
@@ -539,7 +583,7 @@ def plan(build_dir: str | os.PathLike[str], query: NamedQuery, values: dict[str,
         return None
     if "limit" in values:
         limit, offset = values["limit"], values.get("offset", 0)
-        if not isinstance(limit, int) or not isinstance(offset, int) or limit > MAX_PAGE:
+        if not isinstance(limit, int) or not isinstance(offset, int) or not 0 <= limit <= MAX_PAGE or offset < 0:
             return None
     elif name == "graph_counts":  # not paged: papers, five entity types, the relation types and three more
         from kg.rdf.vocab import RELATION_PREDICATES
@@ -547,21 +591,19 @@ def plan(build_dir: str | os.PathLike[str], query: NamedQuery, values: dict[str,
         limit, offset = 4 + len(_ENTITY_TYPES) + len(RELATION_PREDICATES), 0
     else:
         return None
-    slots = " ".join(f"({_term(f'{offset + i}|{scope}')} {offset + i})" for i in range(limit))
-    cols = " ".join(f"?{c}" for c in spec.select or spec.columns)
-    body = " ; ".join(f"<{KGP}{c}> ?{'kg_' + c if c in spec.optional else c}" for c in spec.columns)
-    unbind = "".join(f"  BIND(IF(?kg_{c} != \"\", ?kg_{c}, ?kg_unbound) AS ?{c})\n" for c in spec.optional)
+    terms = _page(build_dir, name, scope, offset, limit)
+    if terms is None:
+        return None
     from kg.rdf.vocab import PREFIXES
 
     prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items()) if spec.joins else ""
+    cols = " ".join(f"?{c}" for c in spec.select or spec.columns)
+    stored_cols = " ".join(f"?{c}" for c in spec.columns)
+    rows = "\n    ".join(f"({offset + i} {t})" for i, t in enumerate(terms))
     return (
         f"{prefixes}SELECT {cols} WHERE {{\n"
-        f"  VALUES (?kg_slot ?kg_pos) {{ {slots} }}\n"
-        f"  GRAPH <{graph_iri(name)}> {{ ?kg_row <{SLOT}> ?kg_slot ; {body} }}\n"
-        # the joins before the BIND: Oxigraph evaluates a pattern group after a BIND on its own and joins it
-        # whole (statement_evidence's page took 20 s on the 100k graph with the BIND first, ms with it last)
+        f"  VALUES (?kg_pos {stored_cols}) {{\n    {rows}\n  }}\n"
         f"{spec.joins}\n"
-        f"{unbind}"
         f"  {spec.page_filter(values)}\n"
         f"}}\nORDER BY ?kg_pos\n"
     )

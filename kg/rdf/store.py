@@ -10,17 +10,20 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sqlite3
 import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 from kg.errors import StoreError
 from kg.graph.model import KnowledgeGraph
 from kg.rdf.mapping import iter_ntriples_text
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 RDF_SUBDIR = "rdf"
 
@@ -36,7 +39,8 @@ def write_store(
     """Write the RDF face of ``graph`` into a fresh pyoxigraph store ``build_dir/rdf/`` with the bulk loader.
 
     The store is built in a temporary folder next to it and renamed into place, so readers never see a half-written
-    store and a failed build leaves the previous store untouched.
+    store and a failed build leaves the previous store untouched. The precomputed pages of the named queries
+    (``build_dir/rdf.precomputed.sqlite``, :mod:`kg.rdf.precomputed`) are written beside it the same way.
 
     Args:
         graph: the graph to load.
@@ -64,17 +68,18 @@ def write_store(
         from kg.rdf import precomputed
 
         store = Store(str(tmp / "store"))
-        n = _bulk_load(store, iter_ntriples_text(graph, base_iri), threads)
-        # the named queries' ranked answers, in named graphs of their own (kg/rdf/precomputed.py)
-        written: dict[str, list[str]] = {}
-        rows = _bulk_load(store, precomputed.iter_nquads(graph, base_iri, written=written), threads, quads=True)
+        pages = tmp / precomputed.PAGES
+        # the named queries' ranked answers go to a page file beside the store (kg/rdf/precomputed.py), made here
+        # while the last chunks of triples load
+        n, (rows, written) = _bulk_load(store, iter_ntriples_text(graph, base_iri), threads,
+                                        meanwhile=lambda: precomputed.write_pages(graph, pages, base_iri))
         store.flush()
         # the bulk loads leave their files side by side in RocksDB's first level, where every read looks into each
         # of them, and queries open the store read-only, so it never compacts later: compacting once now costs
         # about 1 s per million triples and made the named queries up to 2x faster on the 1,017-abstract graph
         store.optimize()
         del store  # closes RocksDB before the folder moves
-        # the old manifest goes first: a reader between the two steps runs the named queries as written
+        # the old manifest goes first: a reader between the steps runs the named queries as written
         precomputed.remove_manifest(build_dir)
         old = None
         if final.exists():
@@ -83,8 +88,9 @@ def write_store(
         os.replace(tmp / "store", final)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+        os.replace(pages, precomputed.pages_path(build_dir))
         precomputed.write_manifest(build_dir, written)
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:
         raise StoreError(f"Cannot write the SPARQL store {final}: {exc}.") from exc
     except SyntaxError as exc:
         raise StoreError(
@@ -93,7 +99,8 @@ def write_store(
         ) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    log.info("SPARQL store %s: %d triples, and %d quads of precomputed query rows", final, n, rows)
+    log.info("SPARQL store %s: %d triples; %d precomputed query rows in %s", final, n, rows,
+             precomputed.pages_path(build_dir))
     return final
 
 
@@ -103,16 +110,16 @@ CHUNK_TRIPLES = 250_000
 
 
 def _bulk_load(store: Any, lines: Iterable[str], threads: int, chunk: int = CHUNK_TRIPLES, *,
-               quads: bool = False) -> int:
-    """Bulk-load N-Triples (or, with ``quads``, N-Quads) ``lines`` into ``store`` in chunks, ``threads`` loads at
-    once; return the line count.
+               meanwhile: Callable[[], T] | None = None) -> tuple[int, T | None]:
+    """Bulk-load N-Triples ``lines`` into ``store`` in chunks, ``threads`` loads at once; return the line count and
+    what ``meanwhile()``, called once the last chunk is handed to a load, returns.
 
     pyoxigraph releases the GIL while it loads a ``bytes`` chunk, so the loads run beside each other and beside
-    this thread, which makes the text of the next chunk (Python work). At most ``threads + 1`` chunks are held at
-    once (one per load, one being made), so memory stays bounded whatever the size of the graph. Loads of disjoint
-    chunks into one store are independent (each writes its own sorted files and RocksDB ingests them), and the
-    mapping yields no duplicate triple, so the result is the store a single load makes (tests/test_rdf_query.py
-    compares them).
+    this thread, which makes the text of the next chunk (Python work), then runs ``meanwhile`` while the last loads
+    finish. At most ``threads + 1`` chunks are held at once (one per load, one being made), so memory stays bounded
+    whatever the size of the graph. Loads of disjoint chunks into one store are independent (each writes its own
+    sorted files and RocksDB ingests them), and the mapping yields no duplicate triple, so the result is the store a
+    single load makes (tests/test_rdf_query.py compares them).
 
     The lines are counted on the way in: ``len(store)`` would scan every quad of the store again (0.4 s per
     million triples); the two counts agree because the mapping yields no duplicates (tests/test_rdf_mapping.py).
@@ -122,7 +129,7 @@ def _bulk_load(store: Any, lines: Iterable[str], threads: int, chunk: int = CHUN
     def load(data: bytes) -> None:
         # not lenient: the lenient parser drops a malformed line without a word, and checking cost nothing
         # measurable (a million triples on disk: 6.86 s strict, 7.04 s lenient)
-        store.bulk_load(data, RdfFormat.N_QUADS if quads else RdfFormat.N_TRIPLES)
+        store.bulk_load(data, RdfFormat.N_TRIPLES)
 
     n = 0
     slots = threading.BoundedSemaphore(max(1, threads))
@@ -135,23 +142,29 @@ def _bulk_load(store: Any, lines: Iterable[str], threads: int, chunk: int = CHUN
             fut.add_done_callback(lambda _f: slots.release())
             pending.append(fut)
 
-        batch: list[str] = []
-        for line in lines:
-            batch.append(line)
-            if len(batch) >= chunk:
+        try:
+            batch: list[str] = []
+            for line in lines:
+                batch.append(line)
+                if len(batch) >= chunk:
+                    n += len(batch)
+                    submit(batch)
+                    batch = []
+                    # a failed load stops the build at once instead of after the whole text is made
+                    for fut in [f for f in pending if f.done()]:
+                        pending.remove(fut)
+                        fut.result()
+            if batch:
                 n += len(batch)
                 submit(batch)
-                batch = []
-                # a failed load stops the build at once instead of after the whole text is made
-                for fut in [f for f in pending if f.done()]:
-                    pending.remove(fut)
-                    fut.result()
-        if batch:
-            n += len(batch)
-            submit(batch)
+            result = meanwhile() if meanwhile is not None else None
+        finally:
+            # the loads end before the store is used or closed, whatever failed here
+            for fut in pending:
+                fut.exception()
         for fut in pending:
             fut.result()
-    return n
+    return n, result
 
 
 def open_store(build_dir: str | os.PathLike[str], read_only: bool = True) -> Any:
