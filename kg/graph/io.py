@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
+
+import orjson
 
 from kg.errors import BuildDirError
 from kg.graph.model import Entity, KnowledgeGraph, Mention, Paper, Relation, Repository, Result
@@ -31,7 +34,8 @@ _COLLECTIONS = {
 
 
 def dumps(obj: Any) -> str:
-    """Canonical one-line JSON (sorted keys, UTF-8 kept, lone surrogates escaped)."""
+    """One-line JSON with sorted keys, UTF-8 kept (and lone surrogates, which the files keep with
+    ``surrogatepass``)."""
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
@@ -56,15 +60,34 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[Any]:
         raise
 
 
-def write_jsonl(path: Path, rows: Iterable[dict[str, Any]], digest: Any = None) -> int:
-    """Atomically write ``rows`` as JSON Lines; return the number of rows.
+def _line(row: Any) -> str:
+    """One JSON line of a dict (keys sorted) or of a graph record (fields in declaration order).
+
+    orjson writes a record straight from its dataclass fields, without the dict copy ``to_dict`` makes. What it
+    refuses (a lone surrogate, which UTF-8 cannot hold; an integer beyond 64 bits) goes through :func:`dumps`, and
+    so does a result whose value is not finite (a number of 400 digits in an abstract), which orjson would write as
+    ``null``: :func:`read_jsonl` reads both.
+    """
+    try:
+        if isinstance(row, dict):
+            return orjson.dumps(row, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+        if type(row) is Result and row.value is not None and not math.isfinite(row.value):
+            return dumps(row.to_dict())
+        # sorted keys apply to the dicts inside a record (a result's surface forms); fields keep their order
+        return orjson.dumps(row, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+    except (orjson.JSONEncodeError, UnicodeDecodeError):
+        return dumps(row if isinstance(row, dict) else row.to_dict())
+
+
+def write_jsonl(path: Path, rows: Iterable[Any], digest: Any = None) -> int:
+    """Atomically write ``rows`` (dicts or graph records) as JSON Lines; return the number of rows.
 
     ``digest`` (a hashlib object), when given, is updated with every line written.
     """
     n = 0
     with atomic_write(path) as fh:
         for row in rows:
-            line = dumps(row) + "\n"
+            line = _line(row) + "\n"
             fh.write(line)
             if digest is not None:
                 digest.update(line.encode("utf-8", "surrogatepass"))
@@ -76,7 +99,10 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     with open(path, encoding="utf-8", errors="surrogatepass") as fh:
         for line in fh:
             if line.strip():
-                yield json.loads(line)
+                try:
+                    yield orjson.loads(line)
+                except orjson.JSONDecodeError:  # a lone surrogate or NaN, which only the json module reads
+                    yield json.loads(line)
 
 
 def save_graph(
@@ -104,7 +130,7 @@ def save_graph(
     for name in _COLLECTIONS:
         coll = getattr(g, name)
         items = coll.values() if isinstance(coll, dict) else coll
-        write_jsonl(new / f"{name}.jsonl", (x.to_dict() for x in items), digest)
+        write_jsonl(new / f"{name}.jsonl", items, digest)
     if meta is not None:
         graph.meta = g.meta = meta(digest.hexdigest())
     with atomic_write(new / "meta.json") as fh:
