@@ -84,6 +84,11 @@ def build(
     base_iri: Optional[str] = typer.Option(None, "--base-iri", help="Base IRI of the RDF face (default https://w3id.org/mlkg/)."),
     dask: Optional[str] = typer.Option(None, "--dask", help="Run extraction on a Dask cluster: scheduler address or 'local'."),
     no_stores: bool = typer.Option(False, "--no-stores", help="Write only the graph files, not the SPARQL and Cypher stores."),
+    compact_store: bool = typer.Option(
+        False, "--compact-store",
+        help="Compact the SPARQL store after loading it (about 1 s per million triples): SPARQL that scans much of "
+             "the graph runs up to 20% faster; the named queries gain nothing.",
+    ),
     summary_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
 ) -> None:
     """Ingest, extract, link and load INPUTS into the build directory OUT, then print a summary."""
@@ -93,7 +98,7 @@ def build(
     try:
         report = run_build(
             inputs, out, format=fmt, strict=strict, workers=workers, base_iri=base_iri, dask=dask,
-            stores=not no_stores, progress=True, return_report=True,
+            stores=not no_stores, compact_store=compact_store, progress=True, return_report=True,
         )
     except KGError as exc:
         _fail(exc)

@@ -163,6 +163,7 @@ def build(
     dask: str | None = None,
     partition_size: int = 256,
     stores: bool = True,
+    compact_store: bool = False,
     fresh: bool = False,
     progress: bool = False,
     return_report: bool = False,
@@ -179,6 +180,7 @@ def build(
         dask: a Dask scheduler address, or ``"local"``, to run extraction on a Dask cluster.
         partition_size: papers per Dask task.
         stores: also write the SPARQL and Cypher stores.
+        compact_store: compact the SPARQL store once loaded (see :func:`kg.rdf.write_store`).
         fresh: ignore the graph already in ``out_dir`` (the extraction cache is still used).
         progress: show progress bars on stderr.
         return_report: return the :class:`BuildReport` (its ``graph`` holds the graph) instead of the graph.
@@ -290,7 +292,8 @@ def build(
             )
             report.stages["graph"] = time.perf_counter() - s
             if stores:
-                _write_stores(graph, out, report, prog, pool=cypher_pool if parallel else None, threads=max(1, workers))
+                _write_stores(graph, out, report, prog, pool=cypher_pool if parallel else None, threads=max(1, workers),
+                              compact=compact_store)
         report.stats = graph.stats()
         report.elapsed = time.perf_counter() - t0
         report.graph = graph
@@ -337,7 +340,8 @@ def _cypher_process():
 
 
 def _write_stores(
-    graph: KnowledgeGraph, out: Path, report: BuildReport, prog: _Progress, pool: Any = None, threads: int = 1
+    graph: KnowledgeGraph, out: Path, report: BuildReport, prog: _Progress, pool: Any = None, threads: int = 1,
+    compact: bool = False,
 ) -> None:
     """Load the SPARQL and the Cypher store; side by side when ``pool`` (see :func:`_cypher_process`) is given.
 
@@ -352,7 +356,7 @@ def _write_stores(
 
     t_st = prog.task("stores", total=2)
     if pool is None:
-        writers = (("rdf store", "sparql store", lambda g, o: write_rdf(g, o, threads=threads)), ("cypher store", "cypher store", write_cypher))
+        writers = (("rdf store", "sparql store", lambda g, o: write_rdf(g, o, threads=threads, compact=compact)), ("cypher store", "cypher store", write_cypher))
         for name, output, writer in writers:
             s = time.perf_counter()
             report.outputs[output] = str(writer(graph, out))
@@ -361,7 +365,7 @@ def _write_stores(
         return
     cypher_future = pool.submit(_write_cypher_store_of, str(out))
     s = time.perf_counter()
-    rdf_path = str(write_rdf(graph, out, threads=threads))
+    rdf_path = str(write_rdf(graph, out, threads=threads, compact=compact))
     report.stages["rdf store"] = time.perf_counter() - s
     prog.advance(t_st)
     cypher_path, report.stages["cypher store"] = cypher_future.result()

@@ -142,6 +142,16 @@ def test_cli_build_stats_json_shape(tmp_path, sample_corpus):
     assert all(isinstance(v, int) for v in data["relations"].values())
 
 
+def test_cli_build_with_a_compacted_store(tmp_path, sample_corpus):
+    from kg.rdf import run_named_query
+
+    out = tmp_path / "b"
+    res = runner.invoke(app, ["build", str(sample_corpus), "-o", str(out), "--compact-store", "--json"])
+    assert res.exit_code == 0, res.output
+    counts = {(k, t): n for k, t, n in run_named_query(out, "graph_counts", timeout=None).rows}
+    assert counts[("papers", "Paper")] == json.loads(res.stdout)["stats"]["papers"] == 40
+
+
 def test_cli_reports_errors_as_sentences(tmp_path):
     res = runner.invoke(app, ["build", str(tmp_path / "missing.txt"), "-o", str(tmp_path / "o")])
     assert res.exit_code == 1

@@ -401,3 +401,19 @@ def open_store_for_test(build_dir):
     from kg.rdf.store import open_store
 
     return open_store(build_dir)
+
+
+def test_a_compacted_store_holds_the_same_triples_and_answers_alike(tmp_path, graph):
+    write_store(graph, tmp_path / "plain")
+    write_store(graph, tmp_path / "compact", compact=True)
+    plain = {q.triple for q in open_store_for_test(tmp_path / "plain")}
+    assert plain and plain == {q.triple for q in open_store_for_test(tmp_path / "compact")}
+    from kg.rdf import run_named_query
+
+    for build_dir in (tmp_path / "plain", tmp_path / "compact"):
+        from kg.graph.io import save_graph
+
+        save_graph(graph, build_dir)
+    a = run_named_query(tmp_path / "plain", "graph_counts", timeout=None)
+    b = run_named_query(tmp_path / "compact", "graph_counts", timeout=None)
+    assert a.rows == b.rows and a.rows

@@ -2,7 +2,7 @@
 
 Public API (imported lazily, so ``import kg.rdf`` stays cheap)::
 
-    write_store(graph, build_dir, base_iri=None, *, threads=1) -> Path
+    write_store(graph, build_dir, base_iri=None, *, threads=1, compact=False) -> Path
     sparql(build_dir, query, params=None, timeout=30.0, allow_update=False, *, max_rows=None) -> SparqlResult
     run_named_query(build_dir, name, params=None, timeout=30.0, *, max_rows=None) -> SparqlResult
     export_rdf(source, fmt, out_path=None, *, base_iri=None) -> Path
