@@ -76,10 +76,12 @@ def write_store(
 
         store = Store(str(tmp / "store"))
         pages = tmp / precomputed.PAGES
-        # the named queries' ranked answers go to a page file beside the store (kg/rdf/precomputed.py), made here
-        # while the last chunks of triples load
-        n, (rows, written) = _bulk_load(store, iter_ntriples_text(graph, base_iri), threads,
-                                        meanwhile=lambda: precomputed.write_pages(graph, pages, base_iri))
+        # the named queries' ranked answers go to a page file beside the store (kg/rdf/precomputed.py), made by a
+        # thread of their own: it takes the GIL whenever this thread waits for a free load
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-rdf-pages") as side:
+            paged = side.submit(precomputed.write_pages, graph, pages, base_iri)
+            n, (rows, written) = _bulk_load(store, iter_ntriples_text(graph, base_iri), threads,
+                                            meanwhile=paged.result)
         store.flush()
         if compact:
             store.optimize()
