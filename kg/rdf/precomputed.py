@@ -567,8 +567,8 @@ def _manifest(build_dir: str | os.PathLike[str]) -> dict[str, tuple[str, frozens
 def plan(build_dir: str | os.PathLike[str], query: NamedQuery, values: dict[str, Any]) -> str | None:
     """The query answering the named SPARQL query ``query`` with bound ``values`` from precomputed rows, or None.
 
-    None means: run the named query itself (the store has no rows for its current text, the parameters select
-    rows the precomputation does not scope, or the page is larger than :data:`MAX_PAGE`).
+    None means: run the named query itself (the build has no rows for its current text or no readable page file,
+    the parameters select rows the precomputation does not scope, or the page is larger than :data:`MAX_PAGE`).
     """
     name = query.name
     spec = SPECS.get(name)
