@@ -96,18 +96,26 @@ def clean_surface(text: str) -> str:
     return t.strip(_EDGE_PUNCT)
 
 
+_DIGIT = re.compile(r"\d")
+_CAPITAL = re.compile(r"[A-Z]")
+_WORD_SEP = re.compile(r"[\s\-_/]+")
+
+
+# linking asks these of every mention, and surfaces repeat across a corpus: cached like clean_surface
+@lru_cache(maxsize=262144)
 def is_named(text: str) -> bool:
     """Whether a surface looks like a proper name (capitals after the first letter, or digits): ``BERT``, ``T5``."""
     t = text.strip()
-    return bool(re.search(r"\d", t) or re.search(r"[A-Z]", t[1:]) or (len(t) <= 5 and t[:1].isupper()))
+    return bool(_DIGIT.search(t) or _CAPITAL.search(t[1:]) or (len(t) <= 5 and t[:1].isupper()))
 
 
+@lru_cache(maxsize=262144)
 def is_proper_name(text: str) -> bool:
     """Stricter than :func:`is_named`: a digit or a word with an inner capital (``ImageNet``, ``COCO``, ``GPT-4``).
 
     A capitalised word alone is not enough: sentence-initial "Diffusion models" is not a name "Diffusion".
     """
-    return bool(re.search(r"\d", text) or any(re.search(r"[A-Z]", w[1:]) for w in re.split(r"[\s\-_/]+", text)))
+    return bool(_DIGIT.search(text) or any(_CAPITAL.search(w[1:]) for w in _WORD_SEP.split(text)))
 
 
 def _singular_word(w: str) -> str:
