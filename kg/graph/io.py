@@ -75,7 +75,7 @@ def _line(row: Any) -> str:
             return dumps(row.to_dict())
         # sorted keys apply to the dicts inside a record (a result's surface forms); fields keep their order
         return orjson.dumps(row, option=orjson.OPT_SORT_KEYS).decode("utf-8")
-    except (orjson.JSONEncodeError, UnicodeDecodeError):
+    except orjson.JSONEncodeError:
         return dumps(row if isinstance(row, dict) else row.to_dict())
 
 
