@@ -104,13 +104,14 @@ def _retype(m: Mention, type_: str) -> None:
     m.source = f"{m.source}+link:type_context"
 
 
-def _candidates(text: str, first_words: set[str]):
+def _candidates(text: str, first_words: set[str], more_first_words: set[str] = frozenset()):
     """(start, end, surface) of the word n-grams (up to :data:`MAX_NGRAM` words, edge punctuation trimmed) that
-    start with a word some known surface starts with."""
+    start with a word some known surface starts with (a word of ``first_words`` or of ``more_first_words``)."""
     toks = [(t.start(), t.end()) for t in _TOKEN.finditer(text)]
     for i in range(len(toks)):
         s0, e0 = toks[i]
-        if text[s0:e0].strip(_EDGE) not in first_words and text[s0:e0].lstrip(_EDGE) not in first_words:
+        w, lw = text[s0:e0].strip(_EDGE), text[s0:e0].lstrip(_EDGE)
+        if w not in first_words and lw not in first_words and w not in more_first_words and lw not in more_first_words:
             continue
         for n in range(min(MAX_NGRAM, len(toks) - i), 0, -1):
             s, e = s0, toks[i + n - 1][1]
@@ -203,7 +204,9 @@ def propagate(ctxs: list[PaperContext]) -> int:
             if (is_named(m.text) or " " in m.text.strip()) and len(m.text) >= 3 and not _NOT_PROPAGATED.match(m.text):
                 local_votes[m.text][m.type] += 1
         local = {s: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for s, v in local_votes.items()}
-        first_words = corpus_first | {w.split()[0] for w in local}
+        # two sets, not their union: the corpus's set grows with the corpus, and copying it for every paper made
+        # propagation quadratic in corpus size
+        local_first = {w.split()[0] for w in local}
         new: list[Mention] = []
         for fld in FIELDS:
             text = ctx.texts.get(fld)
@@ -213,7 +216,7 @@ def propagate(ctxs: list[PaperContext]) -> int:
             for m in ctx.mentions:
                 if m.field == fld:
                     covered[m.start : m.end] = b"\x01" * (m.end - m.start)
-            for s, e, surface in _candidates(text, first_words):
+            for s, e, surface in _candidates(text, corpus_first, local_first):
                 type_ = local.get(surface) or corpus.get(surface)
                 if type_ is None or covered.find(1, s, e) >= 0:
                     continue
