@@ -45,3 +45,55 @@ def paper(pid: str, title: str, abstract: str, results: list[dict] | None = None
 
 def corpus(*pairs):
     return {p.id: p for p, _ in pairs}, {e.paper: e for _, e in pairs}
+
+
+# -- fuzzy matching by length windows ----------------------------------------------------------------
+
+
+def test_the_length_window_is_exactly_where_ratio_can_reach_the_threshold():
+    from rapidfuzz import fuzz
+
+    from kg.link.canonical import FUZZY_THRESHOLD, _length_window
+
+    for n in range(10, 90):
+        top = _length_window(n)
+        # "a" * n against "a" * m: indel distance m - n, the best any pair of these lengths can do
+        assert fuzz.ratio("a" * n, "a" * top) >= FUZZY_THRESHOLD
+        assert fuzz.ratio("a" * n, "a" * (top + 1)) < FUZZY_THRESHOLD
+
+
+def test_fuzzy_pairs_are_those_of_an_all_against_all_comparison():
+    import random
+
+    from rapidfuzz import fuzz
+
+    from kg.link.canonical import FUZZY_THRESHOLD, _fuzzy_pairs
+
+    rng = random.Random(7)
+    base = ["".join(rng.choice("abcdeghilmnorstu") for _ in range(rng.randint(10, 60))) for _ in range(150)]
+    keys = set(base)
+    for k in base:  # near-duplicates: one or two letters dropped, doubled or changed, at any length
+        for _ in range(3):
+            s = list(k)
+            for _ in range(rng.randint(1, 2)):
+                i = rng.randrange(len(s))
+                op = rng.choice("dic")
+                if op == "d":
+                    del s[i]
+                elif op == "i":
+                    s.insert(i, rng.choice("abc"))
+                else:
+                    s[i] = rng.choice("xyz")
+            keys.add("".join(s))
+    keys = sorted(keys)
+    rng.shuffle(keys)
+    brute = [
+        (i, j, fuzz.ratio(keys[i], keys[j]))
+        for i in range(len(keys)) for j in range(i + 1, len(keys))
+        if fuzz.ratio(keys[i], keys[j]) >= FUZZY_THRESHOLD
+    ]
+    found = _fuzzy_pairs(keys)
+    assert [(i, j) for i, j, _ in found] == [(i, j) for i, j, _ in brute]
+    assert len(found) > 100  # the test set holds many pairs near the threshold
+    assert all(abs(a[2] - b[2]) < 1e-3 for a, b in zip(found, brute))
+    assert len({len(keys[j]) - len(keys[i]) for i, j, _ in found}) > 2  # pairs of unequal lengths too

@@ -129,6 +129,50 @@ def abbreviations_from_mentions(paper: str, mentions: list[Mention], texts: dict
     return out
 
 
+def _length_window(n: int, threshold: float = FUZZY_THRESHOLD) -> int:
+    """The longest key length whose ``fuzz.ratio`` with a key of length ``n`` can reach ``threshold``.
+
+    ``ratio`` is ``100 * (1 - indel / (la + lb))`` and ``indel >= |la - lb|``, so a pair can only score
+    ``threshold`` when ``100 * (lb - la) <= (100 - threshold) * (la + lb)``.
+    """
+    m = n
+    while 100 * (m + 1 - n) <= (100 - threshold) * (n + m + 1) + 1e-9:
+        m += 1
+    return m
+
+
+def _fuzzy_pairs(keys: list[str], threshold: float = FUZZY_THRESHOLD) -> list[tuple[int, int, float]]:
+    """Every pair ``(i, j, score)`` with ``i < j`` and ``fuzz.ratio(keys[i], keys[j]) >= threshold``, sorted.
+
+    Each key is scored only against keys whose length lets the pair reach the threshold (see
+    :func:`_length_window`), not against the whole list: the same pairs as an all-against-all ``cdist``, with a
+    fraction of the comparisons (the block of a large corpus holds keys of every length).
+    """
+    by_len: dict[int, list[int]] = defaultdict(list)
+    for i, k in enumerate(keys):
+        by_len[len(k)].append(i)
+    lengths = sorted(by_len)
+    found: list[tuple[int, int, float]] = []
+    for li, n in enumerate(lengths):
+        top = _length_window(n, threshold)
+        queries = by_len[n]
+        choices = [i for m in lengths[li:] if m <= top for i in by_len[m]]
+        if len(choices) < 2:
+            continue
+        choice_keys = [keys[i] for i in choices]
+        for lo in range(0, len(queries), FUZZY_CHUNK):
+            rows = queries[lo : lo + FUZZY_CHUNK]
+            scores = process.cdist([keys[i] for i in rows], choice_keys, scorer=fuzz.ratio, score_cutoff=threshold, workers=1)
+            for r, c in zip(*scores.nonzero()):
+                a, b = rows[r], choices[c]
+                # keys of one length meet twice (as query and as choice): keep one of the two
+                if a == b or (len(keys[b]) == n and b < a):
+                    continue
+                found.append((min(a, b), max(a, b), float(scores[r, c])))
+    found.sort()
+    return found
+
+
 class Canonicaliser:
     """Turns the mentions of a whole corpus into canonical entities (one instance per build)."""
 
@@ -295,19 +339,16 @@ class Canonicaliser:
             if n.type in FUZZY_TYPES and len(n.key) >= FUZZY_MIN_LEN and all(s == s.lower() for s in n.surfaces):
                 blocks[(n.type, n.key[0])].append(n)
         for (_type, _first), ns in sorted(blocks.items()):
-            keys = [n.key for n in ns]
-            if len(keys) < 2:
+            if len(ns) < 2:
                 continue
-            for lo in range(0, len(keys), FUZZY_CHUNK):
-                scores = process.cdist(keys[lo : lo + FUZZY_CHUNK], keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, workers=1)
-                for i, j in zip(*scores.nonzero()):
-                    a, b = ns[lo + i], ns[j]
-                    if lo + i >= j or digits_of(a.key) != digits_of(b.key):
-                        continue
-                    uf.union((a.type, a.key), (b.type, b.key))
-                    sc = float(scores[i, j])
-                    notes[(b.type, b.key)] = f"fuzzy: key {b.key!r} ~ {a.key!r} (rapidfuzz ratio {sc:.1f} >= {FUZZY_THRESHOLD})"
-                    notes.setdefault((a.type, a.key), f"fuzzy: key {a.key!r} ~ {b.key!r} (rapidfuzz ratio {sc:.1f} >= {FUZZY_THRESHOLD})")
+            pairs = _fuzzy_pairs([n.key for n in ns])
+            for i, j, sc in pairs:
+                a, b = ns[i], ns[j]
+                if digits_of(a.key) != digits_of(b.key):
+                    continue
+                uf.union((a.type, a.key), (b.type, b.key))
+                notes[(b.type, b.key)] = f"fuzzy: key {b.key!r} ~ {a.key!r} (rapidfuzz ratio {sc:.1f} >= {FUZZY_THRESHOLD})"
+                notes.setdefault((a.type, a.key), f"fuzzy: key {a.key!r} ~ {b.key!r} (rapidfuzz ratio {sc:.1f} >= {FUZZY_THRESHOLD})")
         return notes
 
     # -- naming and ids ---------------------------------------------------------------------------
