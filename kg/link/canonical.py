@@ -186,6 +186,7 @@ class Canonicaliser:
         #: (paper, field, start, end) of a mention -> the long form it is a truncated span of
         self.span_long: dict[tuple[str, str, int, int], str] = {}
         self._agree_cache: dict[str, list[list[str]]] = {}
+        self._corpus_long_cache: dict[str, tuple[str, str] | None] = {}
 
     # -- abbreviations ----------------------------------------------------------------------------
     def add_abbreviations(self, abbrs: Iterable[Abbreviation]) -> None:
@@ -218,19 +219,34 @@ class Canonicaliser:
             if lk and lk != short_key:
                 return lk, "abbreviation", f"defined in {m.paper} as {text} = {long!r}", long
         elif short_key in self.corpus_abbr:
-            longs = self.corpus_abbr[short_key]
-            if len(self._agreeing(short_key)) == 1:
-                papers = set().union(*longs.values())
-                texts: Counter = Counter()
-                for per_key in self.corpus_abbr_text[short_key].values():
-                    texts.update(per_key)
-                long = sorted(texts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            agreed = self._corpus_long(short_key)
+            if agreed is not None:
+                long, where = agreed
                 lk = match_key(long, type_)
                 if lk and lk != short_key:
-                    where = ", ".join(sorted(papers)[:3]) + (" ..." if len(papers) > 3 else "")
                     return lk, "abbreviation", f"not defined in {m.paper}; every definition in the corpus agrees ({where}): {text} = {long!r}", long
         key = match_key(text, type_)
         return key, "normalised", f"same key {key!r}", None
+
+    def _corpus_long(self, short_key: str) -> tuple[str, str] | None:
+        """(long form, defining papers as a short list) of a short form every definition in the corpus agrees on.
+
+        Cached per short form: a common short form ("CNN") is defined in a share of the corpus's papers and used
+        undefined in another share, so gathering its definitions for every mention grew with the square of the
+        corpus.
+        """
+        if short_key in self._corpus_long_cache:
+            return self._corpus_long_cache[short_key]
+        out = None
+        if len(self._agreeing(short_key)) == 1:
+            papers = set().union(*self.corpus_abbr[short_key].values())
+            texts: Counter = Counter()
+            for per_key in self.corpus_abbr_text[short_key].values():
+                texts.update(per_key)
+            long = sorted(texts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            out = long, ", ".join(sorted(papers)[:3]) + (" ..." if len(papers) > 3 else "")
+        self._corpus_long_cache[short_key] = out
+        return out
 
     def _agreeing(self, short_key: str) -> list[list[str]]:
         """The long-form keys of a short form, grouped by agreement (same first letter, rapidfuzz ratio >=
@@ -308,10 +324,11 @@ class Canonicaliser:
             uf.find(n)
         fuzzy_notes = {} if light else self._fuzzy_union(nodes, uf)
         # long forms that define one short form in agreeing words name one thing
+        types = sorted({n[0] for n in nodes})
         for short_key in sorted(self.corpus_abbr):
             for group in self._agreeing(short_key):
                 for other in group[1:]:
-                    for t in sorted({n[0] for n in nodes}):
+                    for t in types:
                         if (t, group[0]) in nodes and (t, other) in nodes:
                             uf.union((t, group[0]), (t, other))
                             fuzzy_notes.setdefault(
