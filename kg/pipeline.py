@@ -27,6 +27,7 @@ from typing import Any, Iterable, Sequence
 from filelock import FileLock, Timeout
 
 from kg.errors import BuildError, BuildLockedError
+from kg.gcpause import gc_paused
 from kg.graph.io import atomic_write, dumps, is_build_dir, load_graph, read_jsonl, save_graph, write_jsonl
 from kg.graph.model import KnowledgeGraph, Paper
 
@@ -271,6 +272,8 @@ def build(
             if parallel:
                 # the Cypher store's process starts and imports its libraries now, on the core linking leaves idle
                 cypher_pool = stack.enter_context(_cypher_process())
+            # linking, the graph files and the stores build long-lived objects, not garbage: no collector passes
+            stack.enter_context(gc_paused())
             s = time.perf_counter()
             t_link = prog.task("linking", total=1)
             graph = link(papers, extractions, previous=previous)
@@ -320,7 +323,8 @@ def _write_cypher_store_of(build_dir: str) -> tuple[str, float]:
     from kg.cypher import write_store as write_cypher
 
     s = time.perf_counter()
-    path = write_cypher(load_graph(build_dir), Path(build_dir))
+    with gc_paused():
+        path = write_cypher(load_graph(build_dir), Path(build_dir))
     return str(path), time.perf_counter() - s
 
 

@@ -47,6 +47,9 @@ def test_python_api_returns_graph(tmp_path, sample_corpus):
     graph = kg.build([sample_corpus], tmp_path / "b", stores=False)
     assert len(graph.papers) == 40
     assert kg.load(tmp_path / "b").stats() == graph.stats()
+    import gc
+
+    assert gc.isenabled()  # paused while linking and writing, back on for the caller
 
 
 def test_rebuild_is_byte_identical_and_uses_cache(tmp_path, sample_corpus):
