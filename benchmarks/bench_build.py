@@ -1,9 +1,10 @@
 """End-to-end build benchmark: time per stage and peak RSS.
 
-Usage: ``python benchmarks/bench_build.py [--sizes shared,1017,10000,100000] [--workers 1,2]``
+Usage: ``python benchmarks/bench_build.py [--sizes shared,1017,10000,100000,distinct] [--workers 1,2]``
 
 Each build runs in a fresh process (so peak RSS is that build's own) over the shared corpus or a replica of it with
-distinct ids, and prints papers/s per stage, the whole build's rate, and the extrapolated time of a 1M-abstract build.
+distinct ids (or, for ``distinct``, every distinct abstract-sized text of ``../shared``, whose vocabulary grows with
+its size), and prints papers/s per stage, the whole build's rate, and the extrapolated time of a 1M-abstract build.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import CORPUS, OUT, machine, replicated_corpus, require_corpus  # noqa: E402
+from _common import CORPUS, OUT, distinct_corpus, machine, replicated_corpus, require_corpus  # noqa: E402
 
 CHILD = r"""
 import json, sys, time, resource
@@ -53,7 +54,13 @@ def main() -> None:
     print(f"machine: {machine()}")
     rates = {}
     for size in args.sizes.split(","):
-        path = CORPUS if size == "shared" else replicated_corpus(int(size))
+        if size == "shared":
+            path = CORPUS
+        elif size.startswith("distinct"):
+            # every distinct text of ../shared (about 8,400; "distinct-N": the first N), a growing vocabulary
+            path = distinct_corpus(int(size.split("-", 1)[1]) if "-" in size else None)
+        else:
+            path = replicated_corpus(int(size))
         for w in (int(x) for x in args.workers.split(",")):
             r = run(path, w, stores=not args.no_stores)
             n = r["papers"]
