@@ -277,6 +277,9 @@ def build(
             s = time.perf_counter()
             t_link = prog.task("linking", total=1)
             graph = link(papers, extractions, previous=previous)
+            # the graph holds what the stores need: the extractions and the cache rows would be a second copy of
+            # every mention through the longest stage
+            del extractions, cache
             prog.done(t_link)
             report.stages["link"] = time.perf_counter() - s
 

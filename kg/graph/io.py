@@ -180,12 +180,35 @@ def load_graph(build_dir: str | os.PathLike[str]) -> KnowledgeGraph:
             f"Build one first with `kg build INPUT -o {build_dir}`."
         )
     g = KnowledgeGraph()
+    one = {}.setdefault
     for name, cls in _COLLECTIONS.items():
         path = root / f"{name}.jsonl"
-        rows = [_record(cls, d) for d in read_jsonl(path)] if path.exists() else []
+        rows = [_share_strings(_record(cls, d), one) for d in read_jsonl(path)] if path.exists() else []
         if name == "mentions":
             g.mentions = rows
         else:
             setattr(g, name, {r.id: r for r in rows})
     g.meta = json.loads((root / "meta.json").read_text(encoding="utf-8"))
     return g
+
+
+def _share_strings(r: Any, one: Callable[[Any, Any], Any]) -> Any:
+    """``r`` with equal values of the fields that repeat made one string object (``one`` is a pool's setdefault).
+
+    Every row read from JSON gets its own copy of each string: a sentence that supports twenty statements was
+    twenty strings, the same paper id tens of thousands. Sharing them as each row is read (so the copies are freed
+    and their memory reused at once) keeps the graph smaller in memory, which is what bounds the size of a build on
+    one machine.
+    """
+    if isinstance(r, Mention):
+        r.paper, r.field, r.type, r.entity, r.source = (
+            one(r.paper, r.paper), one(r.field, r.field), one(r.type, r.type), one(r.entity, r.entity), one(r.source, r.source)
+        )
+        return r
+    if isinstance(r, Relation):
+        r.type, r.source, r.target = one(r.type, r.type), one(r.source, r.source), one(r.target, r.target)
+    for ev in getattr(r, "evidence", None) or ():
+        ev.paper, ev.field, ev.extractor, ev.sentence = (
+            one(ev.paper, ev.paper), one(ev.field, ev.field), one(ev.extractor, ev.extractor), one(ev.sentence, ev.sentence)
+        )
+    return r

@@ -44,6 +44,7 @@ class PaperContext:
             spans = [list(map(int, s)) for s in given if 0 <= s[0] < s[1] <= len(t)] if given else []
             self.sentences[f] = sorted(spans) if spans else split_sentences(t)
         self._starts = {f: [s[0] for s in spans] for f, spans in self.sentences.items()}
+        self._sentences: dict[tuple[str, int, int], str] = {}
 
     @property
     def id(self) -> str:
@@ -89,12 +90,16 @@ class PaperContext:
 
     def evidence(self, fld: str, span: tuple[int, int], extractor: str, confidence: float) -> Evidence:
         s, e = span
+        # one string per sentence, shared by all its evidence records (a sentence supports tens of statements)
+        sentence = self._sentences.get((fld, s, e))
+        if sentence is None:
+            sentence = self._sentences[(fld, s, e)] = self.texts.get(fld, "")[s:e]
         return Evidence(
             paper=self.paper.id,
             field=fld,
             start=s,
             end=e,
-            sentence=self.texts.get(fld, "")[s:e],
+            sentence=sentence,
             extractor=extractor,
             confidence=round(float(confidence), 4),
         )
