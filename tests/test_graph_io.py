@@ -57,3 +57,21 @@ def test_plain_dict_rows_and_big_integers(tmp_path):
     assert list(read_jsonl(tmp_path / "x.jsonl")) == rows
     first = (tmp_path / "x.jsonl").read_text(encoding="utf-8", errors="surrogatepass").splitlines()[0]
     assert json.loads(first) == rows[0] and first.startswith('{"a":')
+
+
+def test_repeated_strings_are_one_object_once_read(tmp_path):
+    from kg.graph.model import Relation
+
+    ev = dict(paper="p1", field="abstract", start=0, end=9, sentence="We use X.", extractor="rule:x", confidence=0.5)
+    g = _graph("T", 1.0)
+    g.relations = {
+        f"rel{i}": Relation(id=f"rel{i}", type="USES", source="p1", target=f"e{i}", evidence=[Evidence(**ev)])
+        for i in range(3)
+    }
+    save_graph(g, tmp_path)
+    back = load_graph(tmp_path)
+    assert _same(g, back)
+    evs = [r.evidence[0] for r in back.relations.values()]
+    assert all(e.sentence is evs[0].sentence and e.paper is evs[0].paper for e in evs)
+    types = [r.type for r in back.relations.values()]
+    assert all(t is types[0] for t in types)
