@@ -56,6 +56,8 @@ def _field_names(cls: type) -> tuple[str, ...]:
 class _Record:
     """Mixin: dict round-trip for dataclasses with nested records."""
 
+    __slots__ = ()  # so that the records declared with slots=True hold no __dict__ either
+
     _nested: ClassVar[dict[str, type]] = {}
 
     def to_dict(self) -> dict[str, Any]:
@@ -115,7 +117,7 @@ class Paper(_Record):
         return stable_hash(self.title or "", self.abstract or "", self.text or "")
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention(_Record):
     """A typed span in one field of one paper. ``start``/``end`` index the field as given."""
 
@@ -132,7 +134,7 @@ class Mention(_Record):
     entity: str | None = None  #: canonical entity id, filled by kg.link
 
 
-@dataclass
+@dataclass(slots=True)
 class Evidence(_Record):
     """Where a statement comes from: a sentence span of one paper, and who said so."""
 
@@ -158,7 +160,7 @@ class Entity(_Record):
     merges: list[dict[str, Any]] = field(default_factory=list)  #: why surface forms merged (explain-entity)
 
 
-@dataclass
+@dataclass(slots=True)
 class Relation(_Record):
     """A typed edge between two node ids (papers, entities or repositories)."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import operator
 from collections import Counter, defaultdict
 from dataclasses import replace
 
@@ -20,6 +21,9 @@ log = logging.getLogger(__name__)
 
 LINK_VERSION = "1"
 
+_MENTION_SLOTS = Mention.__slots__
+_mention_values = operator.attrgetter(*_MENTION_SLOTS)
+
 
 def _valid_mentions(paper: Paper, ex: PaperExtraction) -> tuple[list[Mention], int]:
     """Copies of the extraction's mentions whose span matches the paper text; the count of the others."""
@@ -34,8 +38,9 @@ def _valid_mentions(paper: Paper, ex: PaperExtraction) -> tuple[list[Mention], i
             continue
         # a shallow copy (the caller's extraction, a cache entry, stays untouched); copy.copy's reduce protocol
         # cost as much as the rest of this function
-        c = object.__new__(type(m))
-        c.__dict__.update(m.__dict__)
+        c = object.__new__(Mention)
+        for name, value in zip(_MENTION_SLOTS, _mention_values(m)):
+            setattr(c, name, value)
         c.paper, c.entity = paper.id, None
         out.append(c)
     out.sort(key=lambda m: (FIELDS.index(m.field), m.start, m.end, m.type))
