@@ -105,6 +105,9 @@ def write_store(graph: KnowledgeGraph | str | os.PathLike[str], build_dir: str |
 
     g = load(graph)
     pg = property_graph(g)
+    # the view holds what the store needs; where the caller keeps no reference (the build's second process), the
+    # graph's memory goes back before the Arrow frames and COPY buffers are made
+    del g, graph
     out = db_path(build_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp_dir = Path(tempfile.mkdtemp(prefix=".build-", dir=out.parent))
