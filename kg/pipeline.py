@@ -17,6 +17,7 @@ starts over). Papers whose content and pipeline version are unchanged are not ex
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import time
@@ -27,6 +28,7 @@ from typing import Any, Iterable, Sequence
 from filelock import FileLock, Timeout
 
 from kg.errors import BuildError, BuildLockedError
+from kg.forking import ForkedCall, fork_guard, forked_call
 from kg.gcpause import gc_paused
 from kg.graph.io import atomic_write, dumps, is_build_dir, load_graph, read_jsonl, save_graph, write_jsonl
 from kg.graph.model import KnowledgeGraph, Paper
@@ -105,6 +107,11 @@ class _Progress:
     def __exit__(self, *exc):
         if self._p is not None:
             self._p.__exit__(*exc)
+
+    def lock(self) -> Any:
+        """The lock the display's refresh thread holds while it writes (a no-op lock without a display)."""
+        live = getattr(self._p, "live", None)
+        return getattr(live, "_lock", None) or contextlib.nullcontext()
 
     def task(self, description: str, total: float | None = None):
         return self._p.add_task(description, total=total) if self._p else None
@@ -193,9 +200,7 @@ def build(
         InputError: an input does not exist, or (strict) a record is malformed.
         BuildError: the output cannot be written; BuildLockedError: another build runs on it.
     """
-    from kg.extract import PIPELINE_VERSION, extract_papers
     from kg.ingest import IngestReport, check_inputs, normalise_title, read_papers
-    from kg.link import link
 
     t0 = time.perf_counter()
     out = Path(out_dir)
@@ -216,6 +221,12 @@ def build(
         report = BuildReport(build_dir=out, inputs=[str(p) for p in input_paths])
         previous = load_graph(out) if is_build_dir(out) and not fresh else None
         with _Progress(progress) as prog, contextlib.ExitStack() as stack:
+            stack.enter_context(fork_guard(prog.lock()))
+            # with more than one worker the Cypher store is loaded by a process forked once the graph is linked
+            parallel = stores and (workers > 1 or bool(dask))
+            from kg.extract import PIPELINE_VERSION, extract_papers
+            from kg.link import link
+
             # -- ingest --------------------------------------------------------------------------
             s = time.perf_counter()
             ingest = IngestReport()
@@ -258,6 +269,10 @@ def build(
                 extractions[ex.paper] = ex
                 report.extracted += 1
                 prog.advance(t_ex)
+                if parallel and report.extracted == 1:
+                    # the workers have the cores; this process, idle until they finish, imports what the Cypher
+                    # store's loader needs, so the process forked for it later starts loading at once
+                    _import_cypher_loader()
             report.stages["extract"] = time.perf_counter() - s
             write_jsonl(
                 cache_path,
@@ -268,15 +283,11 @@ def build(
             )
 
             # -- link -----------------------------------------------------------------------------
-            parallel = stores and (workers > 1 or bool(dask))
-            if parallel:
-                # the Cypher store's process starts and imports its libraries now, on the core linking leaves idle
-                cypher_pool = stack.enter_context(_cypher_process())
             # linking, the graph files and the stores build long-lived objects, not garbage: no collector passes
             stack.enter_context(gc_paused())
             s = time.perf_counter()
             t_link = prog.task("linking", total=1)
-            graph = link(papers, extractions, previous=previous)
+            graph = link(papers, extractions, previous=previous, workers=workers)
             # the graph holds what the stores need: the extractions and the cache rows would be a second copy of
             # every mention through the longest stage
             del extractions, cache
@@ -284,6 +295,11 @@ def build(
             report.stages["link"] = time.perf_counter() - s
 
             # -- graph + stores ---------------------------------------------------------------
+            if parallel:
+                # forked now, the child holds the linked graph without re-reading it and loads the Cypher store
+                # while this process writes the graph files and the SPARQL store
+                _import_cypher_loader()
+                cypher_job = stack.enter_context(forked_call(functools.partial(_write_cypher_store, graph, out)))
             s = time.perf_counter()
             # how many ids a relink kept is about this run, not the graph: it goes to the report only
             link_meta = dict(graph.meta)
@@ -298,7 +314,7 @@ def build(
             )
             report.stages["graph"] = time.perf_counter() - s
             if stores:
-                _write_stores(graph, out, report, prog, pool=cypher_pool if parallel else None, threads=max(1, workers),
+                _write_stores(graph, out, report, prog, cypher_job=cypher_job if parallel else None, threads=max(1, workers),
                               compact=compact_store)
         report.stats = graph.stats()
         report.elapsed = time.perf_counter() - t0
@@ -312,57 +328,40 @@ def build(
         lock.release()
 
 
-def _warm_cypher_process() -> None:
-    """Import what the Cypher store's loader needs (LadybugDB, pyarrow; pandas, which LadybugDB's COPY imports)."""
+def _import_cypher_loader() -> None:
+    """Import what the Cypher store's loader needs (LadybugDB, pandas, which LadybugDB's COPY imports)."""
     import ladybug  # noqa: F401
     import pandas  # noqa: F401
 
     import kg.cypher.store  # noqa: F401
-    import kg.graph.io  # noqa: F401
 
 
-def _write_cypher_store_of(build_dir: str) -> tuple[str, float]:
-    """Load the Cypher store from the graph files just written (runs in a fresh process)."""
+def _write_cypher_store(graph: KnowledgeGraph, out: Path) -> tuple[str, float]:
+    """Load the Cypher store of ``graph`` (in the process :func:`kg.forking.forked_call` made for it)."""
     from kg.cypher import write_store as write_cypher
 
     s = time.perf_counter()
-    with gc_paused():
-        path = write_cypher(load_graph(build_dir), Path(build_dir))
+    path = write_cypher(graph, out)
     return str(path), time.perf_counter() - s
 
 
-@contextlib.contextmanager
-def _cypher_process():
-    """A one-process pool for the Cypher store, started (and its imports done) before the graph is ready.
-
-    Spawned, not forked: a fork of a process with other threads (progress bars, Dask clients) can inherit a held
-    lock and hang.
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        pool.submit(_warm_cypher_process)
-        yield pool
-
-
 def _write_stores(
-    graph: KnowledgeGraph, out: Path, report: BuildReport, prog: _Progress, pool: Any = None, threads: int = 1,
-    compact: bool = False,
+    graph: KnowledgeGraph, out: Path, report: BuildReport, prog: _Progress, cypher_job: ForkedCall | None = None,
+    threads: int = 1, compact: bool = False,
 ) -> None:
-    """Load the SPARQL and the Cypher store; side by side when ``pool`` (see :func:`_cypher_process`) is given.
+    """Load the SPARQL and the Cypher store; side by side when ``cypher_job`` (a :func:`_write_cypher_store` of
+    this graph in a forked process) is given.
 
-    Both loaders are mostly Python work that holds the GIL, so in parallel mode the Cypher store is loaded by the
-    pool's process, which reads the graph files already written, while this process loads the SPARQL store from the
-    graph in memory. That way round because the SPARQL store is the longer job: the second process's re-reading of
-    the graph files overlaps the longer job instead of adding to it. ``threads`` bulk loads of the SPARQL store run
-    at once (Rust work, without the GIL), so its share of the cores follows ``--workers`` like extraction's.
+    Both loaders are mostly Python work that holds the GIL, so in parallel mode the Cypher store is loaded by a
+    forked process, which holds the graph as it was when linked, while this process loads the SPARQL store.
+    ``threads`` bulk loads of the SPARQL store run at once (Rust work, without the GIL), so its share of the cores
+    follows ``--workers`` like extraction's.
     """
     from kg.cypher import write_store as write_cypher
     from kg.rdf import write_store as write_rdf
 
     t_st = prog.task("stores", total=2)
-    if pool is None:
+    if cypher_job is None:
         writers = (("rdf store", "sparql store", lambda g, o: write_rdf(g, o, threads=threads, compact=compact)), ("cypher store", "cypher store", write_cypher))
         for name, output, writer in writers:
             s = time.perf_counter()
@@ -370,12 +369,11 @@ def _write_stores(
             report.stages[name] = time.perf_counter() - s
             prog.advance(t_st)
         return
-    cypher_future = pool.submit(_write_cypher_store_of, str(out))
     s = time.perf_counter()
     rdf_path = str(write_rdf(graph, out, threads=threads, compact=compact))
     report.stages["rdf store"] = time.perf_counter() - s
     prog.advance(t_st)
-    cypher_path, report.stages["cypher store"] = cypher_future.result()
+    cypher_path, report.stages["cypher store"] = cypher_job.result()
     prog.advance(t_st)
     report.outputs["sparql store"] = rdf_path
     report.outputs["cypher store"] = cypher_path

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import operator
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 
 from kg.extract.document import Abbreviation, PaperExtraction
@@ -16,6 +17,7 @@ from kg.link.propagate import consolidate_types, dataset_names, propagate, retyp
 from kg.link.relations import RelationBuilder, paper_rules, title_prefix_mentions, variant_relations
 from kg.link.repos import build_repositories
 from kg.link.results import build_results
+from kg.forking import map_shares
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,7 @@ def link(
     papers: dict[str, Paper],
     extractions: dict[str, PaperExtraction],
     previous: KnowledgeGraph | None = None,
+    workers: int = 1,
 ) -> KnowledgeGraph:
     """Link a corpus: canonical entities, relations with evidence, results and repositories.
 
@@ -85,6 +88,8 @@ def link(
         papers: every paper of the build, by id (the whole corpus, not only new papers).
         extractions: extraction output by paper id; papers without one get no mentions.
         previous: the graph of the last build into the same directory; entities that still exist keep its ids.
+        workers: processes for the per-paper steps (propagation, relation rules, results): ``workers - 1`` are
+            forked, each with a share of the papers (:mod:`kg.forking`); the graph is the same for any number.
 
     Returns:
         The graph, in canonical order. The same input gives an identical graph whatever the order of the dicts.
@@ -118,7 +123,7 @@ def link(
     for ctx in ctxs:
         retype_by_context(ctx, datasets)
     retyped = consolidate_types(ctxs)
-    propagated = propagate(ctxs)
+    propagated = propagate(ctxs, workers)
 
     canon = Canonicaliser(previous)
     for ctx in ctxs:
@@ -135,17 +140,26 @@ def link(
     if unlinked:
         log.info("%d mention(s) name no particular system (e.g. 'SoTA', 'our model') and are not linked.", unlinked)
 
-    rb = RelationBuilder()
     corpus_index: dict[tuple[str, str], str] = {}
     for e in sorted(entities.values(), key=lambda e: (-e.mentions, e.id)):
         for s in [e.name, *e.aliases]:
             corpus_index.setdefault((e.type, match_key(s, e.type)), e.id)
-    results = {}
+
+    def paper_share(part: Sequence[PaperContext]) -> tuple[RelationBuilder, list]:
+        share_rb, share_results = RelationBuilder(), []
+        for ctx in part:
+            proposed = paper_rules(ctx, entities, share_rb)
+            share_results.extend(build_results(ctx, entities, proposed, corpus_index, share_rb))
+        return share_rb, share_results
+
+    # merged in corpus order: the same evidence and results as one pass over the papers
+    shares = map_shares(paper_share, ctxs, workers)
+    rb = shares[0][0]
+    for share_rb, _ in shares[1:]:
+        rb.merge(share_rb)
+    results = {r.id: r for _, share_results in shares for r in share_results}
     first_mentions: dict[str, list] = defaultdict(list)
     for ctx in ctxs:
-        proposed = paper_rules(ctx, entities, rb)
-        for r in build_results(ctx, entities, proposed, corpus_index, rb):
-            results[r.id] = r
         seen = set()
         for m in ctx.mentions:
             if m.entity and m.entity not in seen:

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 from kg.graph.model import FIELDS, Mention
 from kg.link.canonical import abbreviations_from_mentions
 from kg.link.context import PaperContext
 from kg.link.normalize import is_named, is_proper_name, match_key
+from kg.forking import map_shares
 
 MAX_NGRAM = 6
 _TOKEN = re.compile(r"\S+")
@@ -177,8 +179,29 @@ def consolidate_types(ctxs: list[PaperContext], min_papers: int = 2, majority: f
     return changed
 
 
-def propagate(ctxs: list[PaperContext]) -> int:
-    """Add propagated mentions to every paper (in place); return how many were added."""
+def propagate(ctxs: list[PaperContext], workers: int = 1) -> int:
+    """Add propagated mentions to every paper (in place); return how many were added.
+
+    The corpus lexicon is built here; the papers are then read against it in ``workers`` shares at once
+    (:func:`kg.forking.map_shares`), with the same result as one share.
+    """
+    corpus = _corpus_lexicon(ctxs)
+    corpus_first = {w.split()[0] for w in corpus}
+
+    def share(part: Sequence[PaperContext]) -> list[list[Mention]]:
+        return [_propagated_mentions(ctx, corpus, corpus_first) for ctx in part]
+
+    added = 0
+    news = (new for part in map_shares(share, ctxs, workers) for new in part)
+    for ctx, new in zip(ctxs, news, strict=True):
+        if new:
+            added += len(new)
+            ctx.mentions = sorted(ctx.mentions + new, key=lambda m: (FIELDS.index(m.field), m.start, m.end, m.type))
+    return added
+
+
+def _corpus_lexicon(ctxs: list[PaperContext]) -> dict[str, str]:
+    """Surface -> type of the names and terms that propagate to other papers (see the module docstring)."""
     corpus_votes: dict[str, Counter] = defaultdict(Counter)
     term_papers: dict[str, set[str]] = defaultdict(set)
     for ctx in ctxs:
@@ -196,42 +219,41 @@ def propagate(ctxs: list[PaperContext]) -> int:
             continue
         if n >= 2 * sum(c for _, c in rest):
             corpus[surface] = t
-    corpus_first = {w.split()[0] for w in corpus}
-    added = 0
-    for ctx in ctxs:
-        local_votes: dict[str, Counter] = defaultdict(Counter)
+    return corpus
+
+
+def _propagated_mentions(ctx: PaperContext, corpus: dict[str, str], corpus_first: set[str]) -> list[Mention]:
+    """The mentions propagation adds to one paper: its own surfaces and the corpus lexicon's, where untagged."""
+    local_votes: dict[str, Counter] = defaultdict(Counter)
+    for m in ctx.mentions:
+        if (is_named(m.text) or " " in m.text.strip()) and len(m.text) >= 3 and not _NOT_PROPAGATED.match(m.text):
+            local_votes[m.text][m.type] += 1
+    local = {s: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for s, v in local_votes.items()}
+    # two sets, not their union: the corpus's set grows with the corpus, and copying it for every paper made
+    # propagation quadratic in corpus size
+    local_first = {w.split()[0] for w in local}
+    new: list[Mention] = []
+    for fld in FIELDS:
+        text = ctx.texts.get(fld)
+        if not text:
+            continue
+        covered = bytearray(len(text))
         for m in ctx.mentions:
-            if (is_named(m.text) or " " in m.text.strip()) and len(m.text) >= 3 and not _NOT_PROPAGATED.match(m.text):
-                local_votes[m.text][m.type] += 1
-        local = {s: sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for s, v in local_votes.items()}
-        # two sets, not their union: the corpus's set grows with the corpus, and copying it for every paper made
-        # propagation quadratic in corpus size
-        local_first = {w.split()[0] for w in local}
-        new: list[Mention] = []
-        for fld in FIELDS:
-            text = ctx.texts.get(fld)
-            if not text:
+            if m.field == fld:
+                covered[m.start : m.end] = b"\x01" * (m.end - m.start)
+        for s, e, surface in _candidates(text, corpus_first, local_first):
+            type_ = local.get(surface) or corpus.get(surface)
+            if type_ is None or covered.find(1, s, e) >= 0:
                 continue
-            covered = bytearray(len(text))
-            for m in ctx.mentions:
-                if m.field == fld:
-                    covered[m.start : m.end] = b"\x01" * (m.end - m.start)
-            for s, e, surface in _candidates(text, corpus_first, local_first):
-                type_ = local.get(surface) or corpus.get(surface)
-                if type_ is None or covered.find(1, s, e) >= 0:
-                    continue
-                covered[s:e] = b"\x01" * (e - s)
-                ss, se = ctx.sentence_of(fld, s)
-                new.append(Mention(ctx.id, fld, s, e, surface, type_, ss, se, source="link:propagated", confidence=0.7))
-            # "BRATS 2015", "WMT 2014", "CoNLL-2003": a name in capitals with a year is a dataset or a shared task
-            for ym in _NAME_YEAR.finditer(text):
-                s, e = ym.span()
-                if covered.find(1, s, e) >= 0 or _VENUE.match(ym.group()):
-                    continue
-                covered[s:e] = b"\x01" * (e - s)
-                ss, se = ctx.sentence_of(fld, s)
-                new.append(Mention(ctx.id, fld, s, e, ym.group(), "Dataset", ss, se, source="link:name_year", confidence=0.6))
-        if new:
-            added += len(new)
-            ctx.mentions = sorted(ctx.mentions + new, key=lambda m: (FIELDS.index(m.field), m.start, m.end, m.type))
-    return added
+            covered[s:e] = b"\x01" * (e - s)
+            ss, se = ctx.sentence_of(fld, s)
+            new.append(Mention(ctx.id, fld, s, e, surface, type_, ss, se, source="link:propagated", confidence=0.7))
+        # "BRATS 2015", "WMT 2014", "CoNLL-2003": a name in capitals with a year is a dataset or a shared task
+        for ym in _NAME_YEAR.finditer(text):
+            s, e = ym.span()
+            if covered.find(1, s, e) >= 0 or _VENUE.match(ym.group()):
+                continue
+            covered[s:e] = b"\x01" * (e - s)
+            ss, se = ctx.sentence_of(fld, s)
+            new.append(Mention(ctx.id, fld, s, e, ym.group(), "Dataset", ss, se, source="link:name_year", confidence=0.6))
+    return new

@@ -65,6 +65,17 @@ class RelationBuilder:
         if cur is None or ev.confidence > cur.confidence:
             self._ev[(type_, source, target)][k] = ev
 
+    def merge(self, other: "RelationBuilder") -> None:
+        """Take in ``other``'s evidence as if its ``add`` calls had been made here, after this builder's own."""
+        for key, evs in other._ev.items():
+            mine = self._ev[key]
+            for k, ev in evs.items():
+                cur = mine.get(k)
+                if cur is None or ev.confidence > cur.confidence:
+                    mine[k] = ev
+        for key, papers in other._support_extra.items():
+            self._support_extra[key] |= papers
+
     def relations(self) -> dict[str, Relation]:
         out: dict[str, Relation] = {}
         for (type_, src, tgt), evs in self._ev.items():
