@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from kg.extract.document import Abbreviation, PaperExtraction
+from kg.forking import map_shares
 from kg.graph.model import FIELDS, KnowledgeGraph, Mention, Paper
 from kg.link.canonical import FUZZY_THRESHOLD, Canonicaliser, abbreviations_from_mentions
 from kg.link.context import PaperContext
@@ -17,7 +18,6 @@ from kg.link.propagate import consolidate_types, dataset_names, propagate, retyp
 from kg.link.relations import RelationBuilder, paper_rules, title_prefix_mentions, variant_relations
 from kg.link.repos import build_repositories
 from kg.link.results import build_results
-from kg.forking import map_shares
 
 log = logging.getLogger(__name__)
 

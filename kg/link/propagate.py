@@ -22,11 +22,11 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+from kg.forking import map_shares
 from kg.graph.model import FIELDS, Mention
 from kg.link.canonical import abbreviations_from_mentions
 from kg.link.context import PaperContext
 from kg.link.normalize import is_named, is_proper_name, match_key
-from kg.forking import map_shares
 
 MAX_NGRAM = 6
 _TOKEN = re.compile(r"\S+")
