@@ -38,6 +38,7 @@ def _load(graph, build_dir: Path) -> dict[str, float]:
     t0 = time.perf_counter()
     pg = property_graph(graph)
     view = time.perf_counter() - t0
+    nodes, edges = sum(pg.node_counts().values()), sum(pg.edge_counts().values())  # loading empties pg
     tmp = Path(tempfile.mkdtemp(dir=build_dir))
     db = ladybug.Database(str(tmp / "graph.lbug"), auto_checkpoint=False)
     conn = ladybug.Connection(db)
@@ -53,7 +54,6 @@ def _load(graph, build_dir: Path) -> dict[str, float]:
 
     write_store(graph, build_dir)
     total = time.perf_counter() - t2
-    nodes, edges = sum(pg.node_counts().values()), sum(pg.edge_counts().values())
     return {"view": view, "ddl": phases["ddl"], "nodes_s": phases["nodes"], "edges_s": phases["edges"],
             "checkpoint": phases["checkpoint"], "write_store": total, "nodes": nodes, "edges": edges}
 

@@ -63,6 +63,8 @@ def _arrow(rows: list[dict[str, Any]], props: tuple[tuple[str, str], ...], endpo
 def load_property_graph(conn: Any, pg: PropertyGraph) -> dict[str, float]:
     """Create the schema in an empty database and ``COPY`` every node and relationship frame into it.
 
+    ``pg`` is emptied on the way: each table's rows are dropped once copied.
+
     Returns:
         Seconds spent per phase (``ddl``, ``nodes``, ``edges``).
     """
@@ -75,18 +77,30 @@ def load_property_graph(conn: Any, pg: PropertyGraph) -> dict[str, float]:
     from kg.cypher.aggregates import aggregate_tables
 
     store_nodes, store_edges, store_props = aggregate_tables(pg)
+    # Each table's rows leave ``pg`` once its Arrow frame is made, and the frame once it is copied: the rows of the
+    # view are several times the graph's size, and holding all of them through the last COPY set the peak memory
+    # of the store's process (docs/scaling.md). ``pg`` is emptied as it is loaded.
     for label, props in {**NODE_TABLES, **STORE_NODE_TABLES}.items():
-        rows = pg.nodes.get(label) or store_nodes.get(label) or []
+        rows = pg.nodes.pop(label, None) or store_nodes.pop(label, None) or []
         if rows:
             frame = _arrow(rows, props)  # noqa: F841 - COPY reads the local variable by name
+            del rows
             conn.execute(f"COPY {label} FROM frame")
+            del frame
     t2 = time.perf_counter()
     timings["nodes"] = t2 - t1
-    for (rtype, src, dst), rows in sorted({**pg.edges, **store_edges}.items()):
+    for key in sorted({*pg.edges, *store_edges}):
+        rtype, src, dst = key
+        # a table the store aggregates replaces the view's one of the same key
+        view_rows = pg.edges.pop(key, None)
+        rows = store_edges.pop(key) if key in store_edges else view_rows
+        del view_rows
         if rows:
             rel = REL_TABLES[rtype]
             frame = _arrow(rows, rel.props + rel.store_props, endpoints=True, by_id=store_props)  # noqa: F841
+            del rows
             conn.execute(f"COPY {rtype} FROM frame (from='{src}', to='{dst}')")
+            del frame
     timings["edges"] = time.perf_counter() - t2
     return timings
 
@@ -108,6 +122,7 @@ def write_store(graph: KnowledgeGraph | str | os.PathLike[str], build_dir: str |
     # the view holds what the store needs; where the caller keeps no reference (the build's second process), the
     # graph's memory goes back before the Arrow frames and COPY buffers are made
     del g, graph
+    n_nodes, n_edges = sum(pg.node_counts().values()), sum(pg.edge_counts().values())  # load_property_graph empties pg
     out = db_path(build_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp_dir = Path(tempfile.mkdtemp(prefix=".build-", dir=out.parent))
@@ -138,8 +153,8 @@ def write_store(graph: KnowledgeGraph | str | os.PathLike[str], build_dir: str |
     log.info(
         "Cypher store %s: %s nodes, %s relationships (ddl %.2fs, nodes %.2fs, edges %.2fs, checkpoint %.2fs).",
         out,
-        sum(pg.node_counts().values()),
-        sum(pg.edge_counts().values()),
+        n_nodes,
+        n_edges,
         timings["ddl"],
         timings["nodes"],
         timings["edges"],
