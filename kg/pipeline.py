@@ -57,6 +57,8 @@ class BuildReport:
     stages: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
     elapsed: float = 0.0
+    #: whether the two stores were loaded at once (``--workers`` > 1 and memory for both); None without stores
+    stores_side_by_side: bool | None = None
     graph: KnowledgeGraph | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,6 +76,7 @@ class BuildReport:
             "stages_seconds": {k: round(v, 3) for k, v in self.stages.items()},
             "outputs": self.outputs,
             "elapsed_seconds": round(self.elapsed, 3),
+            "stores_side_by_side": self.stores_side_by_side,
         }
 
 
@@ -295,6 +298,8 @@ def build(
             report.stages["link"] = time.perf_counter() - s
 
             # -- graph + stores ---------------------------------------------------------------
+            if stores:
+                report.stores_side_by_side = parallel = parallel and _stores_fit_side_by_side(len(graph.papers))
             if parallel:
                 # forked now, the child holds the linked graph without re-reading it and loads the Cypher store
                 # while this process writes the graph files and the SPARQL store
@@ -326,6 +331,38 @@ def build(
         return report if return_report else graph
     finally:
         lock.release()
+
+
+#: memory the two store stages take side by side, per paper: the driver (the graph and the SPARQL store's load) and
+#: the Cypher store's process, 1.5 + 2.1 GiB at 10k abstracts (docs/scaling.md), their fixed part spread over the
+#: papers, so an over-estimate for larger builds; a 100k build side by side outgrew this machine's 24 GiB
+STORES_SIDE_BY_SIDE_KIB_PER_PAPER = 370
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory available to new allocations (``MemAvailable``), or None where the system does not say."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def _stores_fit_side_by_side(n_papers: int) -> bool:
+    """Whether both stores can be loaded at once; if not, say so (they are then loaded one after the other)."""
+    need = n_papers * STORES_SIDE_BY_SIDE_KIB_PER_PAPER * 1024
+    avail = _available_memory()
+    if avail is None or need <= 0.9 * avail:
+        return True
+    log.warning(
+        "Loading the SPARQL and Cypher stores one after the other: side by side they would need about %.1f GiB of "
+        "memory for %d papers, and %.1f GiB is available. The build takes longer but fits.",
+        need / 2**30, n_papers, avail / 2**30,
+    )
+    return False
 
 
 def _import_cypher_loader() -> None:

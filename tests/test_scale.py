@@ -47,6 +47,7 @@ def test_parallel_store_loading_writes_both_stores(tmp_path, sample_corpus, monk
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the same build time in both VoID descriptions
     out = tmp_path / "w2-stores"
     rep = build([sample_corpus], out, workers=2, return_report=True)
+    assert rep.stores_side_by_side is True
     assert set(rep.outputs) >= {"graph", "sparql store", "cypher store"}
     one = tmp_path / "w1-stores"
     build([sample_corpus], one, workers=1)
@@ -58,3 +59,31 @@ def test_parallel_store_loading_writes_both_stores(tmp_path, sample_corpus, monk
     assert cypher(out, "MATCH (p:Paper) RETURN count(p) AS n")[0]["n"] == n_papers
     rels = "MATCH ()-[r]->() RETURN label(r) AS label, count(r) AS n ORDER BY label"
     assert cypher(out, rels) == cypher(one, rels)
+
+
+def test_stores_one_after_the_other_when_memory_is_short(tmp_path, sample_corpus, monkeypatch, caplog):
+    """Where both stores at once would not fit in the available memory, a --workers 2 build loads them one after
+    the other, says so, and writes the same stores."""
+    import json
+    import logging
+
+    import kg.pipeline
+    from kg.cypher import cypher
+    from kg.rdf.store import open_store
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert kg.pipeline._available_memory() > 0  # Linux: /proc/meminfo is read
+    # a per-paper need no machine has: 40 papers would need a petabyte
+    monkeypatch.setattr(kg.pipeline, "STORES_SIDE_BY_SIDE_KIB_PER_PAPER", 2**35)
+    out = tmp_path / "w2-sequential"
+    with caplog.at_level(logging.WARNING, logger="kg.pipeline"):
+        rep = build([sample_corpus], out, workers=2, return_report=True)
+    assert rep.stores_side_by_side is False
+    assert any("one after the other" in r.getMessage() and "GiB is available" in r.getMessage() for r in caplog.records)
+    assert json.loads((out / "build-report.json").read_text())["stores_side_by_side"] is False
+    one = tmp_path / "w1"
+    rep1 = build([sample_corpus], one, workers=1, return_report=True)
+    assert rep1.stores_side_by_side is False  # one worker: one after the other, always
+    assert {q.triple for q in open_store(out)} == {q.triple for q in open_store(one)}
+    count = "MATCH ()-[r]->() RETURN label(r) AS label, count(r) AS n ORDER BY label"
+    assert cypher(out, count) == cypher(one, count)
