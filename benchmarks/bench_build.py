@@ -28,7 +28,7 @@ rep = build([sys.argv[1]], sys.argv[2], workers=int(sys.argv[3]), stores=sys.arg
 print(json.dumps({"papers": len(rep.graph.papers), "stages": rep.stages, "elapsed": time.perf_counter() - t,
                   "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "children_peak_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-                  "stats": rep.stats}))
+                  "stats": rep.stats, "stores_side_by_side": rep.stores_side_by_side}))
 """
 
 
@@ -68,7 +68,8 @@ def main() -> None:
             print(
                 f"build {size:>7} abstracts, workers={w}: {n} papers in {r['elapsed']:.1f}s "
                 f"({n / r['elapsed']:.1f} papers/s); peak RSS {r['peak_rss_mib']:.0f} MiB "
-                f"(workers {r['children_peak_rss_mib']:.0f} MiB); stages: {stages}"
+                f"(largest child process {r['children_peak_rss_mib']:.0f} MiB); stores "
+                f"{'side by side' if r.get('stores_side_by_side') else 'one after the other'}; stages: {stages}"
             )
             rates[(size, w)] = r
     for (size, w), r in rates.items():
@@ -79,8 +80,8 @@ def main() -> None:
     print(f"extrapolated 1M-abstract build at the largest size's whole-build rate: {per_paper * 1e6 / 3600:.1f} h")
     st = dict(biggest["stages"])
     stores = [st.pop(k) for k in ("rdf store", "cypher store") if k in st]
-    # with more than one worker the two stores load side by side: the longer one is on the critical path
-    store_s = (max(stores) if w > 1 else sum(stores)) if stores else 0.0
+    # loaded side by side (more than one worker, and memory for both), the longer store is on the critical path
+    store_s = (max(stores) if biggest.get("stores_side_by_side") else sum(stores)) if stores else 0.0
     total = (sum(st.values()) + store_s) / biggest["papers"] * 1e6
     rest = total - st.get("extract", 0.0) / biggest["papers"] * 1e6
     print(f"extrapolated 1M-abstract build as the sum over stages (workers={w}): {total / 3600:.1f} h, of which "
