@@ -119,8 +119,8 @@ def write_store(graph: KnowledgeGraph | str | os.PathLike[str], build_dir: str |
 
     g = load(graph)
     pg = property_graph(g)
-    # the view holds what the store needs; where the caller keeps no reference (the build's second process), the
-    # graph's memory goes back before the Arrow frames and COPY buffers are made
+    # the view holds what the store needs; where the caller keeps no reference, the graph's memory goes back before
+    # the Arrow frames and COPY buffers are made (the build's forked process reads the driver's copy instead)
     del g, graph
     n_nodes, n_edges = sum(pg.node_counts().values()), sum(pg.edge_counts().values())  # load_property_graph empties pg
     out = db_path(build_dir)
