@@ -221,6 +221,7 @@ def build(
             "Wait for it to finish, or build into another directory."
         ) from None
     try:
+        _remove_debris(out)
         report = BuildReport(build_dir=out, inputs=[str(p) for p in input_paths])
         previous = load_graph(out) if is_build_dir(out) and not fresh else None
         with _Progress(progress) as prog, contextlib.ExitStack() as stack:
@@ -331,6 +332,21 @@ def build(
         return report if return_report else graph
     finally:
         lock.release()
+
+
+#: temporary folders the stores write into before renaming them into place (kg.rdf.store, kg.cypher.store)
+_DEBRIS = (".rdf.tmp-*", ".rdf.old-*", "cypher/.build-*")
+
+
+def _remove_debris(out: Path) -> None:
+    """Remove the temporary folders a killed build left (this build holds the lock: no other build writes them)."""
+    import shutil
+
+    found = [p for pattern in _DEBRIS for p in out.glob(pattern) if p.is_dir()]
+    for p in found:
+        shutil.rmtree(p, ignore_errors=True)
+    if found:
+        log.info("Removed %d temporary folder(s) an interrupted build left in %s.", len(found), out)
 
 
 #: memory the two store stages take side by side, per paper: the driver (the graph and the SPARQL store's load) and

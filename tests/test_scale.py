@@ -87,3 +87,18 @@ def test_stores_one_after_the_other_when_memory_is_short(tmp_path, sample_corpus
     assert {q.triple for q in open_store(out)} == {q.triple for q in open_store(one)}
     count = "MATCH ()-[r]->() RETURN label(r) AS label, count(r) AS n ORDER BY label"
     assert cypher(out, count) == cypher(one, count)
+
+
+def test_a_build_removes_what_an_interrupted_one_left(tmp_path, sample_corpus):
+    """A store process killed mid-load (the forked Cypher loader when the driver fails) leaves its temporary
+    folder; the next build into the directory removes it and keeps the stores."""
+    out = tmp_path / "b"
+    build([sample_corpus], out, workers=2)
+    debris = [out / ".rdf.tmp-abc123", out / ".rdf.old-def456", out / "cypher" / ".build-0a1b2c"]
+    for d in debris:
+        (d / "store").mkdir(parents=True)
+    keep = out / "notes"  # not ours: left alone
+    keep.mkdir()
+    build([sample_corpus], out, workers=2)
+    assert not any(d.exists() for d in debris)
+    assert keep.is_dir() and (out / "rdf").is_dir() and (out / "cypher").is_dir()
