@@ -36,7 +36,8 @@ def test_map_shares_runs_later_shares_in_child_processes(monkeypatch):
     out = map_shares(share, list(range(9)), workers=3)
     assert [xs for _, xs in out] == [[1000, 1001, 1002], [1003, 1004, 1005], [1006, 1007, 1008]]
     pids = [pid for pid, _ in out]
-    assert pids[0] == os.getpid() and len(set(pids)) == 3
+    # the first share here, the others in the forked processes (either of which may take both)
+    assert pids[0] == os.getpid() and os.getpid() not in pids[1:]
     # one worker, or too few items: one share, here
     assert map_shares(share, list(range(9)), workers=1) == [(os.getpid(), list(range(1000, 1009)))]
     monkeypatch.setattr(kg.forking, "MIN_ITEMS_PER_SHARE", 100)
