@@ -80,7 +80,7 @@ def build(
     out: Path = typer.Option(..., "--out", "-o", help="Build directory to create or update."),
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help="Input format for all inputs (default: detect each)."),
     strict: bool = typer.Option(False, "--strict", help="Fail on the first malformed record instead of skipping it."),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Processes for extraction (use your cores)."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Processes for extraction and linking (use your cores); with more than one, the two stores load side by side where memory allows."),
     base_iri: Optional[str] = typer.Option(None, "--base-iri", help="Base IRI of the RDF face (default https://w3id.org/mlkg/)."),
     dask: Optional[str] = typer.Option(None, "--dask", help="Run extraction on a Dask cluster: scheduler address or 'local'."),
     no_stores: bool = typer.Option(False, "--no-stores", help="Write only the graph files, not the SPARQL and Cypher stores."),
