@@ -96,7 +96,7 @@ def test_linking_in_shares_gives_the_graph_of_one_process(tmp_path, sample_corpu
         out = tmp_path / f"w{workers}"
         build([sample_corpus], out, workers=workers, stores=False)
         assert _graph_files(out) == _graph_files(one)
-    # both linking steps did run in shares (three maps of 40 papers: 2, then 3 shares each)
+    # both linking steps (the propagation pass, the relation rules) ran in shares: 2 each with two workers, 3 with three
     assert [len(b) for b in calls] == [2, 2, 3, 3]
 
 
