@@ -349,9 +349,10 @@ def _remove_debris(out: Path) -> None:
         log.info("Removed %d temporary folder(s) an interrupted build left in %s.", len(found), out)
 
 
-#: memory the two store stages take side by side, per paper: the driver (the graph and the SPARQL store's load) and
-#: the Cypher store's process, 1.5 + 2.1 GiB at 10k abstracts (docs/scaling.md), their fixed part spread over the
-#: papers, so an over-estimate for larger builds; a 100k build side by side outgrew this machine's 24 GiB
+#: memory the two store stages take side by side, per paper: peak RSS of the driver (the graph and the SPARQL
+#: store's load) and of the Cypher store's process, 1.51 + 2.08 GiB at 10k abstracts (docs/scaling.md), less the
+#: graph pages both count; their fixed part is spread over the papers, so this over-estimates larger builds. A 100k
+#: build side by side outgrew this machine's 24 GiB
 STORES_SIDE_BY_SIDE_KIB_PER_PAPER = 370
 
 

@@ -46,3 +46,14 @@ def shared_graph_dir(tmp_path_factory, shared_dir) -> Path:
     out = tmp_path_factory.mktemp("shared-build")
     build([shared_dir / "corpus" / "hf-daily-papers"], out, progress=False)
     return out
+
+
+def graph_files(build_dir: Path) -> dict[str, bytes]:
+    """The graph files of a build directory by name, meta.json (timestamps, inputs) left out: equal for equal graphs."""
+    return {p.name: p.read_bytes() for p in sorted((build_dir / "graph").iterdir()) if p.name != "meta.json"}
+
+
+@pytest.fixture(scope="session")
+def graph_files_of():
+    """:func:`graph_files`, for tests that compare the graphs of two builds byte for byte."""
+    return graph_files

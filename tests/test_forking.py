@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -80,11 +79,7 @@ def test_forked_call_raises_the_childs_error():
             handle.result()
 
 
-def _graph_files(d: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((d / "graph").iterdir()) if p.name != "meta.json"}
-
-
-def test_linking_in_shares_gives_the_graph_of_one_process(tmp_path, sample_corpus, monkeypatch):
+def test_linking_in_shares_gives_the_graph_of_one_process(tmp_path, sample_corpus, monkeypatch, graph_files_of):
     """Propagation, relation rules and results over several forked shares: byte-identical graph files."""
     one = tmp_path / "one"
     build([sample_corpus], one, stores=False)
@@ -95,7 +90,7 @@ def test_linking_in_shares_gives_the_graph_of_one_process(tmp_path, sample_corpu
     for workers in (2, 3):
         out = tmp_path / f"w{workers}"
         build([sample_corpus], out, workers=workers, stores=False)
-        assert _graph_files(out) == _graph_files(one)
+        assert graph_files_of(out) == graph_files_of(one)
     # both linking steps (the propagation pass, the relation rules) ran in shares: 2 each with two workers, 3 with three
     assert [len(b) for b in calls] == [2, 2, 3, 3]
 

@@ -9,10 +9,6 @@ import pytest
 from kg.pipeline import build
 
 
-def _graph_files(d: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted((d / "graph").iterdir()) if p.name != "meta.json"}
-
-
 @pytest.fixture(scope="module")
 def single(tmp_path_factory, sample_corpus) -> Path:
     out = tmp_path_factory.mktemp("single")
@@ -20,22 +16,22 @@ def single(tmp_path_factory, sample_corpus) -> Path:
     return out
 
 
-def test_two_workers_give_identical_graph(tmp_path, sample_corpus, single):
+def test_two_workers_give_identical_graph(tmp_path, sample_corpus, single, graph_files_of):
     out = tmp_path / "w2"
     rep = build([sample_corpus], out, workers=2, stores=False, return_report=True)
     assert rep.extracted == 40
-    assert _graph_files(out) == _graph_files(single)
+    assert graph_files_of(out) == graph_files_of(single)
 
 
 @pytest.mark.slow
-def test_local_dask_cluster_gives_identical_graph(tmp_path, sample_corpus, single):
+def test_local_dask_cluster_gives_identical_graph(tmp_path, sample_corpus, single, graph_files_of):
     pytest.importorskip("dask.distributed", reason="the dask extra is not installed")
     out = tmp_path / "dask"
     # small partitions so that several tasks run on both workers
     rep = build([sample_corpus], out, dask="local", partition_size=8, stores=False, return_report=True)
     assert rep.extracted == 40
     assert len(list((out / "partitions").glob("part-*.jsonl"))) == 5
-    assert _graph_files(out) == _graph_files(single)
+    assert graph_files_of(out) == graph_files_of(single)
 
 
 def test_parallel_store_loading_writes_both_stores(tmp_path, sample_corpus, monkeypatch):

@@ -54,7 +54,6 @@ class RelationBuilder:
 
     def __init__(self) -> None:
         self._ev: dict[tuple[str, str, str], dict[tuple, Evidence]] = defaultdict(dict)
-        self._support_extra: dict[tuple[str, str, str], set[str]] = defaultdict(set)
 
     def add(self, type_: str, source: str, target: str, ev: Evidence) -> None:
         if source == target:
@@ -73,8 +72,6 @@ class RelationBuilder:
                 cur = mine.get(k)
                 if cur is None or ev.confidence > cur.confidence:
                     mine[k] = ev
-        for key, papers in other._support_extra.items():
-            self._support_extra[key] |= papers
 
     def relations(self) -> dict[str, Relation]:
         out: dict[str, Relation] = {}
