@@ -525,3 +525,50 @@ def test_statement_evidence_pages_are_the_live_query_pages(request, which):
             assert [[r[c] for c in cols] for r in got] == [[r[c] for c in cols] for r in want], (f, page)
             checked += len(want)
     assert checked > 100
+
+
+@pytest.fixture(scope="module")
+def framed_store_dir(tmp_path_factory, graph) -> Path:
+    """The store of ``graph`` with every node table copied in frames of seven rows (appends to a non-empty table)."""
+    out = tmp_path_factory.mktemp("cypher-framed")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("kg.cypher.store.NODE_FRAME_ROWS", 7)
+        write_store(graph, out)
+    return out
+
+
+@pytest.mark.parametrize("label", [*NODE_TABLES, *STORE_NODE_TABLES])
+def test_node_tables_copied_in_frames_equal_the_tables_copied_whole(store_dir, framed_store_dir, label):
+    query = f"MATCH (n:{label}) RETURN n ORDER BY n.id"
+    whole, framed = cypher(store_dir, query), cypher(framed_store_dir, query)
+    assert len(whole) > 7 or label in ("Repository",)
+    assert framed == whole
+
+
+def test_framed_store_answers_statement_evidence_as_the_live_query(framed_store_dir):
+    from kg.cypher import run_named
+
+    rows = cypher(framed_store_dir, "MATCH (e:EvidenceRow) RETURN e.id AS id ORDER BY id")
+    assert [r["id"] for r in rows] == list(range(len(rows))) and len(rows) > 7
+    for params in ({"source": "", "relation": "", "target": ""}, {"source": "", "relation": "uses", "target": ""}):
+        cols, got = run_named(framed_store_dir, "statement_evidence", {**params, "limit": 50})
+        want = cypher(framed_store_dir, LIVE_EVIDENCE, {**params, "limit": 50, "offset": 0})
+        assert got and [[r[c] for c in cols] for r in got] == [[r[c] for c in cols] for r in want]
+
+
+def test_aggregate_order_is_pythons_order_of_the_key_tuples():
+    """Arrow's sort of the key columns gives the order Python's sort gives the rows' key tuples: strings by code
+    point (astral characters, combining marks, NUL, hostile text), None after every string, ties in list order."""
+    import random
+
+    from kg.cypher.aggregates import _ascending
+
+    def _str_key(value):
+        return (value is None, value or "")
+
+    rnd = random.Random(5)
+    pool = [*HOSTILE_STRINGS, None, "", "a", "A", "é", "e\u0301", "\U0001f600", "\x00", "z" * 3]
+    rows = [(rnd.choice(pool), rnd.choice(pool), rnd.randint(0, 3), f"id{rnd.randint(0, 5)}") for _ in range(2000)]
+    got = _ascending([[r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]])
+    want = sorted(range(len(rows)), key=lambda i: (_str_key(rows[i][0]), _str_key(rows[i][1]), rows[i][2], rows[i][3]))
+    assert got == want

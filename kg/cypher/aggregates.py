@@ -14,7 +14,7 @@ is a top-k on one integer. Tests compare each query's pages with the query as fi
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Any
+from typing import Any, Sequence
 
 from kg.cypher.view import PropertyGraph
 from kg.graph.model import RELATION_TYPES
@@ -26,6 +26,11 @@ AGGREGATES: dict[str, tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], 
     "AGG_METRIC_TASK": ((("REPORTS", "Metric"),), (("ADDRESSES", "Task"),)),
     "AGG_MODEL_DATASET": ((("MENTIONS", "Model"),), (("MENTIONS", "Dataset"),)),
 }
+
+
+#: Rows of a store-only table as one list per column, all of one length: a few pointers a row where a dict per row
+#: takes hundreds of bytes (evidence rows number millions at 100k abstracts, docs/scaling.md).
+Columns = dict[str, Sequence[Any]]
 
 
 def _ends(pg: PropertyGraph, specs: tuple[tuple[str, str], ...]) -> dict[str, set[str]]:
@@ -57,8 +62,8 @@ def aggregate_edges(pg: PropertyGraph) -> dict[tuple[str, str, str], list[dict[s
     return out
 
 
-def aggregate_tables(pg: PropertyGraph) -> tuple[dict[str, list[dict[str, Any]]],
-                                                 dict[tuple[str, str, str], list[dict[str, Any]]],
+def aggregate_tables(pg: PropertyGraph) -> tuple[dict[str, Columns],
+                                                 dict[tuple[str, str, str], list[dict[str, Any]] | Columns],
                                                  dict[str, dict[str, Any]]]:
     """Rows of everything only the embedded store holds: the node tables of ``STORE_NODE_TABLES`` by label, the
     aggregate relationship tables keyed like ``PropertyGraph.edges``, and the store-only properties of the
@@ -121,20 +126,33 @@ def _display(pg: PropertyGraph) -> dict[str, str | None]:
     return out
 
 
-def _str_key(value: str | None) -> tuple[bool, str]:
-    # LadybugDB orders strings by their UTF-8 bytes (= code points, as Python does) and NULL after every string
-    return (value is None, value or "")
+def _ascending(keys: list[list[Any]]) -> list[int]:
+    """Positions of the rows in ascending order of the key columns, compared column after column: strings by code
+    point, None after every string, ties in their order in the lists; the order Python's ``sort`` gives the rows'
+    key tuples (with ``(value is None, value or "")`` for a string), without making a tuple per row.
+
+    LadybugDB orders strings by their UTF-8 bytes, i.e. by code point as Python does, and NULL after every string;
+    Arrow's sort is stable and compares strings by their UTF-8 bytes too.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = pa.table({str(i): pa.array(col) for i, col in enumerate(keys)})
+    # nulls go last by default (how to say so explicitly changed in pyarrow 25)
+    return pc.sort_indices(table, sort_keys=[(str(i), "ascending") for i in range(len(keys))]).to_pylist()
 
 
 def neighbourhood_rows(pg: PropertyGraph, display: dict[str, str | None] | None = None
-                       ) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+                       ) -> dict[tuple[str, str, str], Columns]:
     """The model_neighbourhood named query's rows: one per (Model or Method, statement it is an end of), from that
     entity to the statement's other end, with the columns the query returns and a rank in its order over the whole
     graph (direction, relation type, neighbour name, neighbour id, entity id), so a page of any entity's rows is a
-    top-k on one integer. Keyed like ``PropertyGraph.edges``; ``display`` is :func:`_display` of ``pg`` when the
-    caller has it."""
+    top-k on one integer. Keyed like ``PropertyGraph.edges``, each table's rows as :data:`Columns` in rank order;
+    ``display`` is :func:`_display` of ``pg`` when the caller has it."""
     display = display if display is not None else _display(pg)
-    rows: list[tuple[tuple[Any, ...], str, str, dict[str, Any]]] = []
+    names = ("from", "to", "direction", "relation_type", "neighbour", "neighbour_type", "support")
+    cols: dict[str, list[Any]] = {n: [] for n in names}
+    m_labels: list[str] = []
     for (rtype, src, dst), rels in pg.edges.items():
         if rtype not in RELATION_TYPES:
             continue
@@ -146,50 +164,58 @@ def neighbourhood_rows(pg: PropertyGraph, display: dict[str, str | None] | None 
             for m, n, direction, m_label, n_label in ((a, b, "out", src, dst), (b, a, back, dst, src)):
                 if m_label not in ("Model", "Method"):
                     continue
-                name = display[n]
-                key = (direction, rtype, _str_key(name), n, m)
-                rows.append((key, m_label, n_label, {"from": m, "to": n, "direction": direction,
-                                                     "relation_type": rtype, "neighbour": name,
-                                                     "neighbour_type": n_label, "support": rel["support"]}))
-    rows.sort(key=lambda x: x[0])
-    out: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    for i, (_key, m_label, n_label, row) in enumerate(rows):
-        row["rank"] = i
-        out[("AGG_NEIGHBOURHOOD", m_label, n_label)].append(row)
-    return dict(out)
+                for name, value in zip(names, (m, n, direction, rtype, display[n], n_label, rel["support"])):
+                    cols[name].append(value)
+                m_labels.append(m_label)
+    order = _ascending([cols["direction"], cols["relation_type"], cols["neighbour"], cols["to"], cols["from"]])
+    positions: dict[tuple[str, str], list[int]] = defaultdict(list)
+    ranks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, j in enumerate(order):
+        key = (m_labels[j], cols["neighbour_type"][j])
+        positions[key].append(j)
+        ranks[key].append(i)
+    out: dict[tuple[str, str, str], Columns] = {}
+    for (m_label, n_label), js in positions.items():
+        table: dict[str, Sequence[Any]] = {name: [cols[name][j] for j in js] for name in names}
+        table["rank"] = ranks[(m_label, n_label)]
+        out[("AGG_NEIGHBOURHOOD", m_label, n_label)] = table
+    return out
 
 
 def evidence_rows(pg: PropertyGraph, display: dict[str, str | None] | None = None
-                  ) -> tuple[list[dict[str, Any]], dict[str, list[int]]]:
+                  ) -> tuple[Columns, dict[str, list[int]]]:
     """The statement_evidence named query's rows, one per (statement, evidence record), ranked in its order over the
     whole graph (subject, predicate, object, paper, begin, end, extractor, statement id), so a page of any filter's
     rows is a top-k on one integer instead of unwinding and sorting every evidence list of the matched statements.
     ``display`` is :func:`_display` of ``pg`` when the caller has it.
 
     Returns:
-        The ``EvidenceRow`` nodes (the columns the query returns, keyed by rank), and per statement id the ranks of
-        its evidence records (its ``evidence_ranks``).
+        The ``EvidenceRow`` nodes as :data:`Columns` in rank order (their ``id`` is the rank), and per statement id
+        the ranks of its evidence records (its ``evidence_ranks``).
     """
     display = display if display is not None else _display(pg)
-    rows: list[tuple[tuple[Any, ...], str, dict[str, Any]]] = []
+    names = ("subject", "predicate", "object", "paper", "field", "start_offset", "end_offset", "sentence",
+             "extractor", "confidence")
+    cols: dict[str, list[Any]] = {n: [] for n in names}
+    rel_ids: list[str] = []
     for (rtype, _src, _dst), rels in pg.edges.items():
         if rtype not in RELATION_TYPES:
             continue
         for rel in rels:
             subject, obj = display[rel["from"]], display[rel["to"]]
-            head = (_str_key(subject), rtype, _str_key(obj))
             for ev in rel["evidence"]:
-                key = (*head, _str_key(ev["paper"]), ev["start_offset"], ev["end_offset"], _str_key(ev["extractor"]),
-                       rel["id"])
-                rows.append((key, rel["id"], {
-                    "subject": subject, "predicate": rtype, "object": obj, "paper": ev["paper"],
-                    "field": ev["field"], "start_offset": ev["start_offset"], "end_offset": ev["end_offset"],
-                    "sentence": ev["sentence"], "extractor": ev["extractor"], "confidence": ev["confidence"]}))
-    rows.sort(key=lambda x: x[0])
-    nodes: list[dict[str, Any]] = []
+                for name, value in zip(names, (subject, rtype, obj, ev.paper, ev.field, ev.start_offset,
+                                               ev.end_offset, ev.sentence, ev.extractor, ev.confidence)):
+                    cols[name].append(value)
+                rel_ids.append(rel["id"])
+    order = _ascending([cols["subject"], cols["predicate"], cols["object"], cols["paper"], cols["start_offset"],
+                        cols["end_offset"], cols["extractor"], rel_ids])
+    nodes: dict[str, Sequence[Any]] = {"id": range(len(order))}
+    for name in names:  # one column at a time, each freed once reordered
+        col = cols.pop(name)
+        nodes[name] = [col[j] for j in order]
+        del col
     ranks: dict[str, list[int]] = defaultdict(list)
-    for i, (_key, rel_id, row) in enumerate(rows):
-        row["id"] = i
-        nodes.append(row)
-        ranks[rel_id].append(i)
+    for i, j in enumerate(order):
+        ranks[rel_ids[j]].append(i)
     return nodes, dict(ranks)

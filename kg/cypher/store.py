@@ -14,7 +14,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pyarrow as pa
 
@@ -23,6 +23,7 @@ from kg.graph.model import KnowledgeGraph
 from kg.cypher.guards import check_params, check_ranges, with_row_limit
 from kg.cypher.schema import (EVIDENCE, EVIDENCE_FIELDS, NODE_TABLES, REL_TABLES, STORE_NODE_TABLES, ddl_statements,
                               ladybug_type)
+from kg.cypher.aggregates import Columns
 from kg.cypher.view import PropertyGraph, load, property_graph
 
 log = logging.getLogger(__name__)
@@ -46,18 +47,53 @@ def db_path(build_dir: str | os.PathLike[str]) -> Path:
     return Path(build_dir) / CYPHER_SUBDIR / DB_NAME
 
 
-def _arrow(rows: list[dict[str, Any]], props: tuple[tuple[str, str], ...], endpoints: bool = False,
+#: Rows per Arrow frame of a node table: a node table is copied in frames of at most this many rows (LadybugDB
+#: appends to a node table that already holds rows at the same cost), so a frame and the Python lists it is made
+#: from stay small whatever the size of the table; at 100k abstracts one frame of the statement_evidence rows took
+#: 871 MiB. Relationship tables are copied in one frame each: appending to a relationship table that holds rows
+#: made the closing CHECKPOINT about ten times slower (USES at 10k abstracts: 1.2 s -> 12 s, docs/scaling.md).
+NODE_FRAME_ROWS = 50_000
+
+
+def _arrow(rows: list[dict[str, Any]] | Columns, props: tuple[tuple[str, str], ...], endpoints: bool = False,
            by_id: dict[str, dict[str, Any]] | None = None) -> pa.Table:
-    """An Arrow frame of ``rows`` with the columns ``props`` (and the endpoints); a column named in ``by_id`` is
-    read from that mapping by the row's id instead of from the row."""
+    """An Arrow frame of ``rows`` (dicts, or :data:`~kg.cypher.aggregates.Columns`) with the columns ``props`` (and
+    the endpoints); a column named in ``by_id`` is read from that mapping by the row's id instead of from the row."""
     cols: list[tuple[str, str]] = ([("from", "STRING"), ("to", "STRING")] if endpoints else []) + list(props)
     schema = pa.schema([(name, _ARROW_TYPES[t]) for name, t in cols])
     by_id = by_id or {}
-    return pa.Table.from_pydict(
-        {name: [by_id[name].get(r["id"]) for r in rows] if name in by_id else [r.get(name) for r in rows]
-         for name, _ in cols},
-        schema=schema,
-    )
+    if isinstance(rows, dict):
+        n = len(next(iter(rows.values()), ()))
+        ids = rows.get("id", ())
+        data = {name: [by_id[name].get(i) for i in ids] if name in by_id else rows.get(name, [None] * n)
+                for name, _ in cols}
+    else:
+        data = {name: [by_id[name].get(r["id"]) for r in rows] if name in by_id else [r.get(name) for r in rows]
+                for name, _ in cols}
+    return pa.Table.from_pydict(data, schema=schema)
+
+
+def _frames(rows: list[dict[str, Any]] | Columns, props: tuple[tuple[str, str], ...], endpoints: bool = False,
+            by_id: dict[str, dict[str, Any]] | None = None, size: int | None = None) -> Iterator[pa.Table]:
+    """The Arrow frames of ``rows`` (see :func:`_arrow`), ``size`` rows at most each (all in one without it), in
+    row order."""
+    n = len(next(iter(rows.values()), ())) if isinstance(rows, dict) else len(rows)
+    size = size or max(n, 1)
+    for start in range(0, n, size):
+        part = ({name: col[start:start + size] for name, col in rows.items()} if isinstance(rows, dict)
+                else rows[start:start + size])
+        yield _arrow(part, props, endpoints, by_id)
+
+
+def _copy(conn: Any, table: str, rows: list[dict[str, Any]] | Columns, props: tuple[tuple[str, str], ...],
+          options: str = "", *, endpoints: bool = False, by_id: dict[str, dict[str, Any]] | None = None) -> None:
+    """``COPY`` ``rows`` into ``table`` (a node table :data:`NODE_FRAME_ROWS` rows at a time, a relationship table
+    in one frame), then give Arrow's freed buffers back to the system: its allocator keeps them otherwise."""
+    size = None if endpoints else NODE_FRAME_ROWS
+    for frame in _frames(rows, props, endpoints, by_id, size):  # noqa: B007 - COPY reads the local variable by name
+        conn.execute(f"COPY {table} FROM frame{options}")
+        del frame
+    pa.default_memory_pool().release_unused()
 
 
 def load_property_graph(conn: Any, pg: PropertyGraph) -> dict[str, float]:
@@ -77,16 +113,13 @@ def load_property_graph(conn: Any, pg: PropertyGraph) -> dict[str, float]:
     from kg.cypher.aggregates import aggregate_tables
 
     store_nodes, store_edges, store_props = aggregate_tables(pg)
-    # Each table's rows leave ``pg`` once its Arrow frame is made, and the frame once it is copied: the rows of the
-    # view are several times the graph's size, and holding all of them through the last COPY set the peak memory
-    # of the store's process (docs/scaling.md). ``pg`` is emptied as it is loaded.
+    # Each table's rows leave ``pg`` once copied: the rows of the view are several times the graph's size, and
+    # holding all of them through the last COPY set the peak memory of the store's process (docs/scaling.md).
     for label, props in {**NODE_TABLES, **STORE_NODE_TABLES}.items():
         rows = pg.nodes.pop(label, None) or store_nodes.pop(label, None) or []
         if rows:
-            frame = _arrow(rows, props)  # noqa: F841 - COPY reads the local variable by name
-            del rows
-            conn.execute(f"COPY {label} FROM frame")
-            del frame
+            _copy(conn, label, rows, props)
+        del rows
     t2 = time.perf_counter()
     timings["nodes"] = t2 - t1
     for key in sorted({*pg.edges, *store_edges}):
@@ -97,10 +130,9 @@ def load_property_graph(conn: Any, pg: PropertyGraph) -> dict[str, float]:
         del view_rows
         if rows:
             rel = REL_TABLES[rtype]
-            frame = _arrow(rows, rel.props + rel.store_props, endpoints=True, by_id=store_props)  # noqa: F841
-            del rows
-            conn.execute(f"COPY {rtype} FROM frame (from='{src}', to='{dst}')")
-            del frame
+            _copy(conn, rtype, rows, rel.props + rel.store_props, f" (from='{src}', to='{dst}')", endpoints=True,
+                  by_id=store_props)
+        del rows
     timings["edges"] = time.perf_counter() - t2
     return timings
 
