@@ -271,3 +271,23 @@ def test_fast_ntriples_bytes_are_deterministic_and_loaded_as_is(tmp_path):
     write_store(g, tmp_path)
     got = {q.triple for q in open_store(tmp_path).quads_for_pattern(None, None, None, pyoxigraph.DefaultGraph())}
     assert got == {q.triple for q in pyoxigraph.parse(a.encode("utf-8"), pyoxigraph.RdfFormat.N_TRIPLES)}
+
+
+def test_mentions_spread_over_the_list_map_to_the_same_triples_once():
+    """Mention records are deduplicated paper by paper; a paper whose mentions are not next to each other in the
+    list (a graph not made by linking) still gets each record once, and the graph's triples do not change."""
+    import copy
+
+    from kg.graph.model import mentions_by_paper
+
+    g = synthetic_graph(40, seed=11)
+    spread = copy.deepcopy(g)
+    rnd = random.Random(2)
+    spread.mentions = spread.mentions + [copy.copy(m) for m in rnd.sample(spread.mentions, 30)]  # duplicate records
+    rnd.shuffle(spread.mentions)
+    groups = list(mentions_by_paper(spread.mentions))
+    assert len(groups) == len({m.paper for m in g.mentions}) and all(len({m.paper for m in x}) == 1 for x in groups)
+    assert sum(map(len, groups)) == len(spread.mentions)
+    raw = list(iter_raw_triples(spread))
+    assert len(raw) == len(set(raw))
+    assert set(raw) == set(iter_raw_triples(g))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass, field, fields
-from typing import Any, ClassVar, Iterable
+from typing import Any, ClassVar, Iterable, Iterator
 
 ENTITY_TYPES: tuple[str, ...] = ("Model", "Dataset", "Method", "Metric", "Task")
 
@@ -132,6 +132,24 @@ class Mention(_Record):
     source: str = "ner"  #: component that produced it (ner, rule:dataset_pattern, abbreviation, ...)
     confidence: float = 1.0
     entity: str | None = None  #: canonical entity id, filled by kg.link
+
+
+def mentions_by_paper(mentions: Iterable[Mention]) -> Iterator[list[Mention]]:
+    """The mentions of each paper, papers in the order of their first mention, each paper's in list order.
+
+    Whatever identifies a mention record starts with its paper, so deduplicating within each paper needs one small
+    set at a time instead of a set of the whole corpus's records (about 0.5 GiB at 100k abstracts). Linking lists
+    the mentions paper by paper, so this is the list's own order; mentions of a paper spread over the list are
+    brought together.
+    """
+    groups: dict[str, list[Mention]] = {}
+    for m in mentions:
+        group = groups.get(m.paper)
+        if group is None:
+            group = groups[m.paper] = []
+        group.append(m)
+    for paper in list(groups):
+        yield groups.pop(paper)
 
 
 @dataclass(slots=True)

@@ -38,7 +38,7 @@ from typing import Any, Iterable, Iterator, Literal as TLiteral, Union
 from urllib.parse import quote
 
 from kg.errors import StoreError
-from kg.graph.model import KnowledgeGraph, stable_hash
+from kg.graph.model import KnowledgeGraph, Mention, mentions_by_paper, stable_hash
 from kg.rdf.vocab import (
     ALIGNED_TYPES,
     CLASSES,
@@ -468,8 +468,15 @@ def _data_triples(g: KnowledgeGraph, mint: IriMinter, counts: _Counts) -> Iterat
         yield from _evidence_triples(g, mint, st, r.evidence, extractors, evidence_nodes, counts)
     yield from _result_repo_triples(g, mint, counts, has_code, extractors, evidence_nodes)
     # -- mentions ----------------------------------------------------------------------------------
+    for group in mentions_by_paper(g.mentions):
+        yield from _mention_triples(g, mint, group, extractors, counts)
+
+
+def _mention_triples(g: KnowledgeGraph, mint: IriMinter, mentions: list[Mention], extractors: set[str],
+                     counts: _Counts) -> Iterator[RawTriple]:
+    """The triples of one paper's mention records, each distinct record once."""
     seen: set[str] = set()
-    for m in g.mentions:
+    for m in mentions:
         s = mint.mention(m.paper, m.field, m.start, m.end, m.type, m.source)
         if s in seen:
             continue

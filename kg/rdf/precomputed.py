@@ -36,7 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from kg.graph.model import KnowledgeGraph
+from kg.graph.model import KnowledgeGraph, mentions_by_paper
 from kg.named_queries import NamedQuery
 from kg.rdf.mapping import clean_text, decimal_lexical, lookup_key
 
@@ -176,8 +176,9 @@ def _graph_counts(ix: _Index) -> Iterable[Row]:
     rows += [("relations", clean_text(t), n) for t, n in Counter(r.type for r in ix.statements).items()]
     rows.append(("results", "Result", len(g.results)))
     rows.append(("repositories", "Repository", len(g.repositories)))
-    mentions = {(m.paper, m.field, m.start, m.end, m.type, m.source) for m in g.mentions}
-    rows.append(("mentions", "Mention", len(mentions)))
+    mentions = sum(len({(m.field, m.start, m.end, m.type, m.source) for m in group})
+                   for group in mentions_by_paper(g.mentions))
+    rows.append(("mentions", "Mention", mentions))
     for r in sorted(rows, key=lambda x: (x[0], x[1])):
         yield r, ("",)
 
@@ -450,19 +451,18 @@ def iter_pages(graph: KnowledgeGraph, base_iri: str | None = None, names: Iterab
         keep = {scope for scope, n in sizes.items() if (name not in UNSCOPED_LIVE if scope == "" else n > least)}
         if written is not None:
             written[name] = sorted(keep)
-        index: Counter[str] = Counter()
-        out: list[tuple[str, str, int, str]] = []
-        for cols, scopes in rows:
-            scopes = tuple(x for x in scopes if x in keep)
-            if not scopes:
-                continue
-            terms = " ".join("UNDEF" if v is None else _literal(v) for v in cols)
+        # Each kept scope's rows as positions in ``rows``, so the rows go out in primary-key order (scope, index),
+        # which SQLite appends instead of inserting into the middle of its tree, without holding a tuple and a
+        # text per (row, scope) for the whole query (about 1 GiB for statement_evidence at 100k abstracts).
+        members: dict[str, list[int]] = defaultdict(list)
+        for i, (_cols, scopes) in enumerate(rows):
             for scope in scopes:
-                out.append((name, scope, index[scope], terms))
-                index[scope] += 1
-        # SQLite appends rows that arrive in primary-key order instead of inserting them into the middle of the tree
-        out.sort(key=lambda r: (r[1], r[2]))
-        yield from out
+                if scope in keep:
+                    members[scope].append(i)
+        for scope in sorted(members):
+            for index, i in enumerate(members[scope]):
+                yield name, scope, index, " ".join("UNDEF" if v is None else _literal(v) for v in rows[i][0])
+        del rows, members
 
 
 def write_pages(graph: KnowledgeGraph, path: str | os.PathLike[str], base_iri: str | None = None,
