@@ -29,7 +29,7 @@ from filelock import FileLock, Timeout
 
 from kg.errors import BuildError, BuildLockedError
 from kg.forking import ForkedCall, fork_guard, forked_call
-from kg.gcpause import gc_paused
+from kg.gcpause import gc_paused, release_free_memory
 from kg.graph.io import atomic_write, dumps, is_build_dir, load_graph, read_jsonl, save_graph, write_jsonl
 from kg.graph.model import KnowledgeGraph, Paper
 
@@ -292,9 +292,11 @@ def build(
             s = time.perf_counter()
             t_link = prog.task("linking", total=1)
             graph = link(papers, extractions, previous=previous, workers=workers)
-            # the graph holds what the stores need: the extractions and the cache rows would be a second copy of
-            # every mention through the longest stage
-            del extractions, cache
+            # the graph holds what the stores need: the extractions, the cache rows and the previous build's graph
+            # (all but its metadata) would be a second copy of every mention through the longest stage
+            previous_meta = dict(previous.meta) if previous else {}
+            del extractions, cache, previous
+            release_free_memory()
             prog.done(t_link)
             report.stages["link"] = time.perf_counter() - s
 
@@ -315,7 +317,7 @@ def build(
             report.outputs["graph"] = str(
                 save_graph(
                     graph, out,
-                    meta=lambda content: {**link_meta, **_meta(content, previous, input_paths, base_iri, PIPELINE_VERSION)},
+                    meta=lambda content: {**link_meta, **_meta(content, previous_meta, input_paths, base_iri, PIPELINE_VERSION)},
                 )
             )
             report.stages["graph"] = time.perf_counter() - s
@@ -349,11 +351,12 @@ def _remove_debris(out: Path) -> None:
         log.info("Removed %d temporary folder(s) an interrupted build left in %s.", len(found), out)
 
 
-#: memory the two store stages take side by side, per paper: peak RSS of the driver (the graph and the SPARQL
-#: store's load) and of the Cypher store's process, 1.51 + 2.08 GiB at 10k abstracts (docs/scaling.md), less the
-#: graph pages both count; their fixed part is spread over the papers, so this over-estimates larger builds. A 100k
-#: build side by side outgrew this machine's 24 GiB
-STORES_SIDE_BY_SIDE_KIB_PER_PAPER = 370
+#: memory the two store stages take side by side beyond the driver's graph: a fixed part and a part per paper,
+#: fitted to what they took at 10k and 100k abstracts (2026-12-07, docs/scaling.md): the SPARQL store's load in the
+#: driver (+0.9 and +3.7 GiB) and the Cypher store's process (1.7 and 11.8 GiB with its own graph), i.e. 2.6 GiB
+#: and 15.5 GiB. A 100k build side by side outgrew this machine's 24 GiB before the stores' memory was cut.
+STORES_SIDE_BY_SIDE_FIXED_MIB = 1200
+STORES_SIDE_BY_SIDE_KIB_PER_PAPER = 150
 
 
 def _available_memory() -> int | None:
@@ -370,7 +373,7 @@ def _available_memory() -> int | None:
 
 def _stores_fit_side_by_side(n_papers: int) -> bool:
     """Whether both stores can be loaded at once; if not, say so (they are then loaded one after the other)."""
-    need = n_papers * STORES_SIDE_BY_SIDE_KIB_PER_PAPER * 1024
+    need = (STORES_SIDE_BY_SIDE_FIXED_MIB * 1024 + n_papers * STORES_SIDE_BY_SIDE_KIB_PER_PAPER) * 1024
     avail = _available_memory()
     if avail is None or need <= 0.9 * avail:
         return True
@@ -433,9 +436,9 @@ def _write_stores(
     report.outputs["cypher store"] = cypher_path
 
 
-def _meta(content: str, previous: KnowledgeGraph | None, inputs: list[Path], base_iri: str | None, version: str) -> dict:
-    """Build metadata; timestamps change only when the graph's content does, so rebuilds are byte-identical."""
-    prev = previous.meta if previous else {}
+def _meta(content: str, prev: dict, inputs: list[Path], base_iri: str | None, version: str) -> dict:
+    """Build metadata from the previous build's (``prev``, empty for a fresh build); timestamps change only when the
+    graph's content does, so rebuilds are byte-identical."""
     sources = sorted(set(prev.get("inputs", [])) | {str(p) for p in inputs})
     if prev.get("content_hash") == content and prev.get("inputs") == sources:
         created, modified = prev.get("created"), prev.get("modified")
