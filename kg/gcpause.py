@@ -31,9 +31,9 @@ def release_free_memory() -> bool:
 
     Freed Python objects that were allocated through ``malloc`` (list and dict tables, long strings) stay in the
     process's heap, reusable by it but counted in its RSS and not in the machine's available memory. A build frees
-    its extraction results once they are linked (about a quarter of the driver's memory at 10k abstracts) just
-    before it decides, from the available memory, whether the two stores can load side by side, and before it
-    forks the Cypher store's process.
+    its extraction results once they are linked, just before it decides from the available memory whether the two
+    stores can load side by side and before it forks the Cypher store's process; trimming then took the driver of a
+    10k-abstract rebuild from 1,190 to 955 MiB.
     """
     import ctypes
     import ctypes.util
