@@ -70,6 +70,27 @@ def test_forked_call_sees_a_snapshot_and_returns_its_result():
     assert n == 11 and state["n"] == 5
 
 
+def _gone(pid: int) -> bool:
+    """The process has exited (reaped, or a zombie waiting to be)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            return any(line.startswith("State:") and "Z" in line.split()[1] for line in fh)
+    except FileNotFoundError:
+        return True
+
+
+def test_forked_call_child_exits_once_its_function_returns():
+    """The child does not idle, holding what its function took, until the caller leaves the block."""
+    import time
+
+    with forked_call(os.getpid) as handle:
+        pid = handle.result()
+        deadline = time.monotonic() + 10
+        while not _gone(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(pid), "the forked child is still running after returning its result"
+
+
 def test_forked_call_raises_the_childs_error():
     def job():
         raise RuntimeError("the store could not be written")
