@@ -359,23 +359,18 @@ STORES_SIDE_BY_SIDE_FIXED_MIB = 1200
 STORES_SIDE_BY_SIDE_KIB_PER_PAPER = 150
 
 
-def _available_memory() -> int | None:
-    """Bytes of memory available to new allocations (``MemAvailable``), or None where the system does not say."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
+def _available_memory() -> int:
+    """Bytes of memory available to new allocations without swapping (Linux: ``MemAvailable``)."""
+    import psutil
+
+    return int(psutil.virtual_memory().available)
 
 
 def _stores_fit_side_by_side(n_papers: int) -> bool:
     """Whether both stores can be loaded at once; if not, say so (they are then loaded one after the other)."""
     need = (STORES_SIDE_BY_SIDE_FIXED_MIB * 1024 + n_papers * STORES_SIDE_BY_SIDE_KIB_PER_PAPER) * 1024
     avail = _available_memory()
-    if avail is None or need <= 0.9 * avail:
+    if need <= 0.9 * avail:
         return True
     log.warning(
         "Loading the SPARQL and Cypher stores one after the other: side by side they would need about %.1f GiB of "

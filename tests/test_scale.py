@@ -68,7 +68,7 @@ def test_stores_one_after_the_other_when_memory_is_short(tmp_path, sample_corpus
     from kg.rdf.store import open_store
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert kg.pipeline._available_memory() > 0  # Linux: /proc/meminfo is read
+    assert kg.pipeline._available_memory() > 0
     # a per-paper need no machine has: 40 papers would need a petabyte
     monkeypatch.setattr(kg.pipeline, "STORES_SIDE_BY_SIDE_KIB_PER_PAPER", 2**35)
     out = tmp_path / "w2-sequential"
