@@ -44,7 +44,8 @@ CHUNK_CHARS = 20_000
 
 
 #: modules of kg/extract that do not change what extraction outputs (training, evaluation, CLI glue)
-_NOT_EXTRACTION_CODE = {"__init__.py", "assemble.py", "cli_commands.py", "data.py", "detok.py", "evaluate.py", "training.py"}
+_NOT_EXTRACTION_CODE = {"__init__.py", "assemble.py", "cli_commands.py", "data.py", "detok.py", "evaluate.py",
+                        "spacy_build.py", "training.py"}
 
 
 def _pipeline_version(model_dir: Path = MODEL_DIR) -> str:

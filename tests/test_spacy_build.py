@@ -1,0 +1,57 @@
+"""kg.extract.spacy_build: detecting spaCy's Cython profiling hooks, and the patch that removes them."""
+
+from __future__ import annotations
+
+import sys
+
+from kg.extract import spacy_build
+
+
+def test_detection_restores_the_callers_profiler():
+    calls: list[str] = []
+
+    def mine(frame, event, arg):
+        calls.append(event)
+
+    sys.setprofile(mine)
+    try:
+        result = spacy_build.has_profiling_hooks()
+        still = sys.getprofile()
+    finally:
+        sys.setprofile(None)
+    assert isinstance(result, bool)
+    assert still is mine
+
+
+def test_detection_sees_a_profiled_cython_function():
+    """A function that reports a ``.pyx`` frame to the profiler is what the detection looks for; the installed spaCy
+    either does so for Doc() (hooks) or not, and the answer must match what a profiler actually receives."""
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    frames: list[str] = []
+
+    def profiler(frame, event, arg):
+        if event == "call":
+            frames.append(frame.f_code.co_filename)
+
+    vocab = Vocab()
+    sys.setprofile(profiler)
+    try:
+        Doc(vocab, words=["x"])
+    finally:
+        sys.setprofile(None)
+    reported = any(f.endswith(".pyx") for f in frames)
+    assert spacy_build.has_profiling_hooks() is reported
+
+
+def test_the_patched_line_is_the_one_spacys_setup_has(tmp_path):
+    """The patch replaces exactly the directive line; anything else is refused with a message that says why."""
+    assert spacy_build.PROFILE_ON != spacy_build.PROFILE_OFF
+    text = f"COMPILER_DIRECTIVES = {{\n    {spacy_build.PROFILE_ON}\n}}\n"
+    patched = text.replace(spacy_build.PROFILE_ON, spacy_build.PROFILE_OFF)
+    assert "sys.version_info" not in patched and '"profile": False' in patched
+    ns: dict = {}
+    exec(patched, ns)  # the patched dict is valid Python with profiling off
+    assert ns["COMPILER_DIRECTIVES"]["profile"] is False
+
