@@ -268,6 +268,10 @@ def build(
 
                 stream = extract_on_dask(todo, dask, work_dir=out / "partitions", partition_size=partition_size)
             else:
+                if todo:
+                    from kg.extract.spacy_build import note_profiling_hooks
+
+                    note_profiling_hooks()
                 stream = extract_papers(todo, workers=workers)
             for ex in stream:
                 extractions[ex.paper] = ex

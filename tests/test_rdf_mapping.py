@@ -291,3 +291,34 @@ def test_mentions_spread_over_the_list_map_to_the_same_triples_once():
     raw = list(iter_raw_triples(spread))
     assert len(raw) == len(set(raw))
     assert set(raw) == set(iter_raw_triples(g))
+
+
+@pytest.mark.parametrize("identifier", [
+    "rel:64490919e4666ba2", "method:transformer", "title:6e95ae6c6ec90ddb", "a.b_c~d-e", "", ":", "::x",
+    "model:resnet 50", "x/y", "x#y", "x%3Ay", "x?y", "ünïcode", "emoji:😀", "tab\tnl\n", "<script>", "a+b", "a@b",
+    "lone\ud800surrogate", "question?", "semi;colon", "[br]", "'quote'", '"dq"', "back\\slash",
+])
+def test_quote_id_fast_path_is_what_quote_gives(identifier):
+    from urllib.parse import quote
+
+    assert quote_id(identifier) == quote(identifier.encode("utf-8", "surrogatepass"), safe="")
+
+
+def test_stable_hash_is_one_update_per_part_as_before():
+    import hashlib
+
+    from kg.graph.model import stable_hash
+
+    def per_part(*parts: str, length: int = 16) -> str:
+        h = hashlib.sha1()
+        for p in parts:
+            h.update(p.encode("utf-8", "surrogatepass"))
+            h.update(b"\x1f")
+        return h.hexdigest()[:length]
+
+    rnd = random.Random(7)
+    alphabet = "ab\x1f\x00é😀\ud800 :"
+    for _ in range(300):
+        parts = ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(6))) for _ in range(rnd.randrange(7))]
+        assert stable_hash(*parts) == per_part(*parts)
+        assert stable_hash(*parts, length=40) == per_part(*parts, length=40)

@@ -55,3 +55,12 @@ def test_the_patched_line_is_the_one_spacys_setup_has(tmp_path):
     exec(patched, ns)  # the patched dict is valid Python with profiling off
     assert ns["COMPILER_DIRECTIVES"]["profile"] is False
 
+
+
+def test_the_hint_is_logged_once_and_only_with_hooks(monkeypatch, caplog):
+    monkeypatch.setattr(spacy_build, "_NOTED", False)
+    with caplog.at_level("INFO", logger="kg.extract.spacy_build"):
+        spacy_build.note_profiling_hooks()
+        spacy_build.note_profiling_hooks()
+    hints = [r for r in caplog.records if "profiling hooks" in r.getMessage()]
+    assert len(hints) == (1 if spacy_build.has_profiling_hooks() else 0)

@@ -85,6 +85,7 @@ def run_extract(
         ``{"papers": n, "mentions": m, "ingest": report dict}``.
     """
     from kg.extract.pipeline import map_extractions
+    from kg.extract.spacy_build import note_profiling_hooks
     from kg.ingest import IngestReport, check_inputs, read_papers
     from kg.link.output import register_extract_hook
 
@@ -93,6 +94,7 @@ def run_extract(
     check_inputs(paths)
     report = IngestReport()
     papers = list(read_papers(paths, format=format, report=report))
+    note_profiling_hooks()
     n = m = 0
     fh = open(output, "w", encoding="utf-8") if output else None
     stream = fh or out or sys.stdout

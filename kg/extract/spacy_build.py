@@ -51,6 +51,23 @@ def has_profiling_hooks() -> bool:
     return bool(seen)
 
 
+_NOTED = False
+
+
+def note_profiling_hooks() -> None:
+    """Log once per process (at INFO) that the installed spaCy carries the hooks, and how to remove them."""
+    global _NOTED
+    if _NOTED:
+        return
+    _NOTED = True
+    if has_profiling_hooks():
+        import spacy
+
+        log.info("spaCy %s carries Cython's profiling hooks (its PyPI wheel for Python < 3.12), which make the NER "
+                 "about 2.5x slower; `python -m kg.extract.spacy_build` (or `make install`) rebuilds it without them.",
+                 spacy.__version__)
+
+
 class BuildError(RuntimeError):
     """spaCy could not be rebuilt; the installed wheel is left as it was."""
 
@@ -93,7 +110,8 @@ def rebuild(jobs: int | None = None) -> bool:
         if len(archives) != 1:
             raise BuildError(f"Expected one spaCy source archive in {tmp}, found {[a.name for a in archives]}.")
         with tarfile.open(archives[0]) as tar:
-            tar.extractall(tmp, filter="data")
+            # the "data" filter refuses links and paths that leave the folder (Python 3.11.4+ has it)
+            tar.extractall(tmp, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
         src = tmp / f"spacy-{version}"
         setup = src / "setup.py"
         text = setup.read_text(encoding="utf-8")

@@ -40,12 +40,13 @@ FIELDS = ("title", "abstract", "text")
 
 
 def stable_hash(*parts: str, length: int = 16) -> str:
-    """Return a short hex digest over ``parts``; used for deterministic ids."""
-    h = hashlib.sha1()
-    for p in parts:
-        h.update(p.encode("utf-8", "surrogatepass"))
-        h.update(b"\x1f")
-    return h.hexdigest()[:length]
+    """Return a short hex digest over ``parts``; used for deterministic ids.
+
+    The digest is SHA-1 over each part followed by U+001F, hashed as one string (the same bytes as one update per
+    part, a third of the calls: evidence and mention IRIs call this millions of times at 100k papers).
+    """
+    text = "\x1f".join(parts) + "\x1f" if parts else ""
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
 
 
 @functools.cache

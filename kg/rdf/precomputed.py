@@ -332,12 +332,16 @@ def _model_neighbourhood(ix: _Index) -> Iterable[Row]:
 
 def _statement_evidence(ix: _Index) -> Iterable[Row]:
     out = []
+    # papers and extractors recur on every statement they support: clean each text, and make each Decimal, once
+    cleaned = _Memo(clean_text)
+    decimal = _Memo(lambda conf: Decimal(conf) if conf is not None else None)
     for r in ix.statements:
         s, o = ix.label_of(r.source), ix.label_of(r.target)
         if s is None or o is None:
             continue
         scopes = _key_scopes("t", ix.keys(r.target))
         st = IRI(ix.mint.statement(r.id))
+        rtype, rid = clean_text(r.type), clean_text(r.id)
         seen: set[str] = set()
         for ev in r.evidence:
             conf = decimal_lexical(ev.confidence)
@@ -345,11 +349,25 @@ def _statement_evidence(ix: _Index) -> Iterable[Row]:
             if e in seen or ev.paper not in ix.papers:
                 continue
             seen.add(e)
-            key = (s[0], clean_text(r.type), o[0], clean_text(ev.paper), ev.start, ev.end, clean_text(ev.extractor),
-                   clean_text(r.id))
-            out.append(((st, IRI(e), Decimal(conf) if conf is not None else None), scopes, key))
+            key = (s[0], rtype, o[0], cleaned(ev.paper), ev.start, ev.end, cleaned(ev.extractor), rid)
+            out.append(((st, IRI(e), decimal(conf)), scopes, key))
     out.sort(key=lambda x: x[2])
     return [(cols, scopes) for cols, scopes, _ in out]
+
+
+class _Memo(dict):
+    """``memo(x)`` is ``fn(x)``, computed once per distinct ``x``."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.fn(key)
+        return value
+
+    def __call__(self, key: Any) -> Any:
+        return self[key]
 
 
 def _statement_evidence_scope(v: dict[str, Any]) -> str | None:
