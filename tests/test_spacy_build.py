@@ -64,3 +64,19 @@ def test_the_hint_is_logged_once_and_only_with_hooks(monkeypatch, caplog):
         spacy_build.note_profiling_hooks()
     hints = [r for r in caplog.records if "profiling hooks" in r.getMessage()]
     assert len(hints) == (1 if spacy_build.has_profiling_hooks() else 0)
+
+
+def test_the_hint_leaves_a_running_profiler_alone(monkeypatch):
+    import cProfile
+
+    monkeypatch.setattr(spacy_build, "_NOTED", False)
+    prof = cProfile.Profile()
+    prof.enable()
+    try:
+        before = sys.getprofile()
+        spacy_build.note_profiling_hooks()
+        after = sys.getprofile()
+    finally:
+        prof.disable()
+    assert after is before
+    assert spacy_build._NOTED is False  # it did not check, so a later call still can

@@ -31,7 +31,11 @@ PROFILE_OFF = '"profile": False,'
 
 
 def has_profiling_hooks() -> bool:
-    """Whether the installed spaCy calls Cython's profiling hooks (a Cython function reports itself to a profiler)."""
+    """Whether the installed spaCy calls Cython's profiling hooks (a Cython function reports itself to a profiler).
+
+    The check installs a profiler for one call and puts the previous one back; :func:`note_profiling_hooks` does
+    not check while another profiler runs (cProfile's would come back as a plain function).
+    """
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
@@ -57,7 +61,7 @@ _NOTED = False
 def note_profiling_hooks() -> None:
     """Log once per process (at INFO) that the installed spaCy carries the hooks, and how to remove them."""
     global _NOTED
-    if _NOTED:
+    if _NOTED or sys.getprofile() is not None:
         return
     _NOTED = True
     if has_profiling_hooks():
