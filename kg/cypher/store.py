@@ -65,7 +65,7 @@ def _arrow(rows: list[dict[str, Any]] | Columns, props: tuple[tuple[str, str], .
     if isinstance(rows, dict):
         n = len(next(iter(rows.values()), ()))
         ids = rows.get("id", ())
-        data = {name: [by_id[name].get(i) for i in ids] if name in by_id else rows.get(name, [None] * n)
+        data = {name: [by_id[name].get(i) for i in ids] if name in by_id else (rows[name] if name in rows else [None] * n)
                 for name, _ in cols}
     else:
         data = {name: [by_id[name].get(r["id"]) for r in rows] if name in by_id else [r.get(name) for r in rows]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from kg.errors import StoreError
-from kg.graph.model import ENTITY_TYPES, KnowledgeGraph, mentions_by_paper
+from kg.graph.model import ENTITY_TYPES, KnowledgeGraph, mention_record_counts
 from kg.cypher.schema import EVIDENCE, NODE_TABLES, REL_TABLES, RESULT_LINKS
 
 log = logging.getLogger(__name__)
@@ -141,10 +141,7 @@ def property_graph(graph: KnowledgeGraph, strict: bool = False) -> PropertyGraph
     pg = PropertyGraph(nodes={label: [] for label in NODE_TABLES})
     label_of: dict[str, str] = {}
     # Distinct mention records per paper (the key the RDF face mints mention IRIs from).
-    mention_records: dict[str, int] = {
-        group[0].paper: len({(m.field, m.start, m.end, m.type, m.source) for m in group})
-        for group in mentions_by_paper(graph.mentions)
-    }
+    mention_records = mention_record_counts(graph.mentions)
 
     for p in graph.papers.values():
         label_of[p.id] = "Paper"

@@ -153,6 +153,13 @@ def mentions_by_paper(mentions: Iterable[Mention]) -> Iterator[list[Mention]]:
         yield groups.pop(paper)
 
 
+def mention_record_counts(mentions: Iterable[Mention]) -> dict[str, int]:
+    """Per paper, its distinct mention records: distinct (field, start, end, type, source), the key the RDF face
+    mints a mention node from (:meth:`kg.rdf.mapping.IriMinter.mention`), so every face counts the same nodes."""
+    return {group[0].paper: len({(m.field, m.start, m.end, m.type, m.source) for m in group})
+            for group in mentions_by_paper(mentions)}
+
+
 @dataclass(slots=True)
 class Evidence(_Record):
     """Where a statement comes from: a sentence span of one paper, and who said so."""

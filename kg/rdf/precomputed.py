@@ -25,6 +25,7 @@ Exports, VoID counts and every query of the store do not see the rows.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -36,7 +37,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from kg.graph.model import KnowledgeGraph, mentions_by_paper
+from kg.graph.model import KnowledgeGraph, mention_record_counts
 from kg.named_queries import NamedQuery
 from kg.rdf.mapping import clean_text, decimal_lexical, lookup_key
 
@@ -176,9 +177,7 @@ def _graph_counts(ix: _Index) -> Iterable[Row]:
     rows += [("relations", clean_text(t), n) for t, n in Counter(r.type for r in ix.statements).items()]
     rows.append(("results", "Result", len(g.results)))
     rows.append(("repositories", "Repository", len(g.repositories)))
-    mentions = sum(len({(m.field, m.start, m.end, m.type, m.source) for m in group})
-                   for group in mentions_by_paper(g.mentions))
-    rows.append(("mentions", "Mention", mentions))
+    rows.append(("mentions", "Mention", sum(mention_record_counts(g.mentions).values())))
     for r in sorted(rows, key=lambda x: (x[0], x[1])):
         yield r, ("",)
 
@@ -333,8 +332,8 @@ def _model_neighbourhood(ix: _Index) -> Iterable[Row]:
 def _statement_evidence(ix: _Index) -> Iterable[Row]:
     out = []
     # papers and extractors recur on every statement they support: clean each text, and make each Decimal, once
-    cleaned = _Memo(clean_text)
-    decimal = _Memo(lambda conf: Decimal(conf) if conf is not None else None)
+    cleaned = functools.lru_cache(maxsize=None)(clean_text)
+    decimal = functools.lru_cache(maxsize=None)(lambda conf: Decimal(conf) if conf is not None else None)
     for r in ix.statements:
         s, o = ix.label_of(r.source), ix.label_of(r.target)
         if s is None or o is None:
@@ -353,21 +352,6 @@ def _statement_evidence(ix: _Index) -> Iterable[Row]:
             out.append(((st, IRI(e), decimal(conf)), scopes, key))
     out.sort(key=lambda x: x[2])
     return [(cols, scopes) for cols, scopes, _ in out]
-
-
-class _Memo(dict):
-    """``memo(x)`` is ``fn(x)``, computed once per distinct ``x``."""
-
-    def __init__(self, fn: Callable[[Any], Any]) -> None:
-        super().__init__()
-        self.fn = fn
-
-    def __missing__(self, key: Any) -> Any:
-        value = self[key] = self.fn(key)
-        return value
-
-    def __call__(self, key: Any) -> Any:
-        return self[key]
 
 
 def _statement_evidence_scope(v: dict[str, Any]) -> str | None:
